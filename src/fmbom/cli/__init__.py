@@ -1,0 +1,66 @@
+"""The ``fmbom`` command line: argument parsing, rendering and exit codes only.
+
+Each verb lives in its own module (``fmbom.cli._<verb>``) with ``register(subparsers)``; the
+library does the work. Exit codes: 0 success, 1 the check failed (``diff`` found changes at
+or above ``--fail-on``, ``validate``/``check`` found problems), 2 usage error or unreadable or
+invalid input, reported as one line on stderr without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from fmbom._version import __version__
+from fmbom.cli._common import EXIT_OK, EXIT_USAGE, CliError, fail
+from fmbom.errors import FmbomError
+
+__all__ = ["main"]
+
+#: The verbs, in the order ``fmbom --help`` lists them; each is a module ``fmbom.cli._<verb>``.
+VERBS = ("validate", "show")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Usage errors: one line on stderr and exit code 2 (argparse's own convention)."""
+        self.print_usage(sys.stderr)
+        raise CliError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every verb registered."""
+    parser = _Parser(
+        prog="fmbom",
+        description="AI bill of materials for foundation-model systems.",
+    )
+    parser.add_argument("--version", action="version", version=f"fmbom {__version__}")
+    subparsers = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
+    for verb in VERBS:
+        module = importlib.import_module(f"fmbom.cli._{verb}")
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.verb is None:
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
+        code: int = args.run(args)
+        return code
+    except CliError as error:
+        return fail(str(error), error.code)
+    except FmbomError as error:
+        return fail(str(error), EXIT_USAGE)
+    except KeyboardInterrupt:
+        return fail("interrupted", 130)
+    except BrokenPipeError:
+        return EXIT_OK
+    except MemoryError:
+        return fail("out of memory", EXIT_USAGE)

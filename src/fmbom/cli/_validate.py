@@ -1,0 +1,45 @@
+"""``fmbom validate FILE``: is the BOM readable and consistent?"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from fmbom.cli._common import EXIT_FAILED, EXIT_OK, add_output, emit
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "validate",
+        help="check that a BOM (native or CycloneDX) is readable and consistent",
+        description=(
+            "Read a BOM and check it: structure, field values, unknown or duplicate refs, "
+            "relation endpoint kinds, lineage cycles, adapters without a base model. "
+            "Exit 0 when valid, 1 when it has problems, 2 when it cannot be read."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE", help="BOM file, or - for standard input")
+    add_output(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from fmbom.errors import BomValidationError, ValidationError
+    from fmbom.io import read_bom
+
+    try:
+        bom = read_bom(args.file)
+    except BomValidationError as error:
+        problems = getattr(error, "problems", [error])
+        lines = [f"{args.file}: invalid: {len(problems)} problem(s)"]
+        lines += [f"  {p.path}: {p.message}" if p.path else f"  {p.message}" for p in problems]
+        emit(args, "\n".join(lines) + "\n")
+        return EXIT_FAILED
+    except ValidationError as error:
+        emit(args, f"{args.file}: invalid: 1 problem(s)\n  {error}\n")
+        return EXIT_FAILED
+    emit(
+        args,
+        f"{args.file}: valid: {len(bom.components)} components, {len(bom.relations)} relations\n",
+    )
+    return EXIT_OK

@@ -1,0 +1,150 @@
+"""Reading BOMs from files in any supported format, and writing outputs atomically.
+
+:func:`read_bom` detects the format from the content, not the file name: native fmbom JSON
+(an object with an ``fmbom`` key), CycloneDX JSON (``"bomFormat": "CycloneDX"``) or CycloneDX
+XML (a ``bom`` root element in a CycloneDX namespace).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Final, Literal
+
+from fmbom.bom import Bom
+from fmbom.errors import FmbomError, InputFormatError
+
+__all__ = [
+    "MAX_INPUT_BYTES",
+    "InputKind",
+    "detect_format",
+    "loads_bom",
+    "read_bom",
+    "read_bytes",
+    "write_atomic",
+]
+
+#: Inputs larger than this are refused rather than read into memory.
+MAX_INPUT_BYTES: Final = 1 << 30
+
+InputKind = Literal["native", "cyclonedx-json", "cyclonedx-xml"]
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """Read a whole input file (``-`` is standard input), refusing oversized input."""
+    name = os.fspath(path)
+    try:
+        if name == "-":
+            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        else:
+            with Path(name).open("rb") as handle:
+                data = handle.read(MAX_INPUT_BYTES + 1)
+    except IsADirectoryError:
+        raise InputFormatError("is a directory, not a BOM file", name) from None
+    except OSError as error:
+        raise InputFormatError(f"cannot read: {error.strerror or error}", name) from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputFormatError(f"larger than {MAX_INPUT_BYTES} bytes; refused", name)
+    return data
+
+
+def _parse_json(data: bytes, source: str) -> Any:
+    try:
+        return json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InputFormatError(f"not valid JSON: {error}", source) from None
+    except RecursionError:
+        raise InputFormatError("JSON nested too deeply", source) from None
+
+
+def detect_format(data: bytes, source: str = "") -> InputKind:
+    """Tell which format ``data`` is in, from its content; :class:`InputFormatError` if none."""
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head == b"<":
+        return "cyclonedx-xml"
+    if head not in (b"{", b"["):
+        raise InputFormatError("neither JSON nor XML: not a BOM", source)
+    document = _parse_json(data, source)
+    return _json_kind(document, source)
+
+
+def _json_kind(document: Any, source: str) -> InputKind:
+    if isinstance(document, dict):
+        if "fmbom" in document:
+            return "native"
+        if document.get("bomFormat") == "CycloneDX":
+            return "cyclonedx-json"
+        if "spdxVersion" in document or "@context" in document:
+            raise InputFormatError("SPDX documents are not read yet; use CycloneDX", source)
+    raise InputFormatError(
+        "not a BOM: expected a native fmbom document or a CycloneDX document "
+        '("bomFormat": "CycloneDX")',
+        source,
+    )
+
+
+def loads_bom(data: bytes | str, source: str = "") -> Bom:
+    """Build a BOM from a document in any supported format, detected from its content."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head == b"<":
+        from fmbom import cyclonedx
+
+        return cyclonedx.loads(raw, source=source)
+    if head not in (b"{", b"["):
+        raise InputFormatError("neither JSON nor XML: not a BOM", source)
+    document = _parse_json(raw, source)
+    kind = _json_kind(document, source)
+    if kind == "native":
+        from fmbom import native
+
+        return native.from_dict(document, source)
+    from fmbom import cyclonedx
+
+    return cyclonedx.from_json_dict(document, source=source)
+
+
+def read_bom(path: str | os.PathLike[str]) -> Bom:
+    """Read a BOM file (``-`` for standard input) in any supported format."""
+    name = os.fspath(path)
+    return loads_bom(read_bytes(name), source=name)
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the whole new one.
+
+    The data goes to a temporary file in the same directory, is flushed to disk and renamed
+    over the target. On any failure the temporary file is removed and the target is untouched.
+    """
+    target = Path(os.fspath(path))
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    directory = target.parent if str(target.parent) else Path()
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise FmbomError(f"{target}: cannot write: {error.strerror or error}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():
+            with contextlib.suppress(OSError):
+                Path(temp_name).chmod(target.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            Path(temp_name).chmod(0o666 & ~umask)
+        Path(temp_name).replace(target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            Path(temp_name).unlink()
+        raise FmbomError(f"{target}: cannot write: {error.strerror or error}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(temp_name).unlink()
+        raise

@@ -1,0 +1,271 @@
+"""fmbom's native JSON format: versioned, canonical, strict.
+
+The document is an object ``{"fmbom": "1", "metadata": ..., "components": [...],
+"relations": [...]}``. Every component carries its ``kind``. Fields at their default value
+are left out; keys are sorted; components are in ref order and relations in (kind, source,
+target) order, so the same BOM always serializes to the same bytes. Loading rejects unknown
+keys, missing required keys and values of the wrong type, naming the JSON path of the problem.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable
+from enum import Enum
+from typing import Any, Final, TypeVar, cast, get_args
+
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+
+from fmbom.bom import Bom
+from fmbom.errors import BomValidationError, InputFormatError, ValidationError
+from fmbom.model import COMPONENT_TYPES, AnyComponent, Component, ComponentKind
+
+__all__ = ["FORMAT_VERSION", "dumps", "from_dict", "loads", "to_dict"]
+
+#: The value of the ``fmbom`` key: the native format version this module reads and writes.
+FORMAT_VERSION: Final = "1"
+
+T = TypeVar("T")
+
+
+def _strict(kind: type[T], name: str) -> Callable[[Any, type[T]], T]:
+    """A structure hook that accepts only ``kind`` (str-based enums dispatch here too)."""
+
+    def structure(value: Any, target: type[T]) -> T:
+        if target is not kind and issubclass(target, Enum):
+            try:
+                return target(value)
+            except ValueError:
+                known = ", ".join(str(m.value) for m in target)
+                raise ValidationError(f"{value!r} is not one of: {known}") from None
+        if isinstance(value, bool) or not isinstance(value, kind):
+            raise ValidationError(f"expected {name}, got {type(value).__name__} {value!r}")
+        return value
+
+    return structure
+
+
+def _structure_float(value: Any, _: type[float]) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValidationError(f"expected a number, got {type(value).__name__} {value!r}")
+    return float(value)
+
+
+def _structure_bool(value: Any, _: type[bool]) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(f"expected true or false, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _structure_datetime(value: Any, _: type[datetime.datetime]) -> datetime.datetime:
+    if not isinstance(value, str):
+        raise ValidationError(f"expected an ISO 8601 timestamp, got {value!r}")
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError(f"expected an ISO 8601 timestamp, got {value!r}") from None
+    if parsed.tzinfo is None:
+        raise ValidationError(f"timestamp {value!r} has no time zone (add Z or +00:00)")
+    return parsed
+
+
+def _unstructure_datetime(value: datetime.datetime) -> str:
+    return value.astimezone(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _structure_date(value: Any, _: type[datetime.date]) -> datetime.date:
+    if not isinstance(value, str):
+        raise ValidationError(f"expected an ISO 8601 date (YYYY-MM-DD), got {value!r}")
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(f"expected an ISO 8601 date (YYYY-MM-DD), got {value!r}") from None
+
+
+def _is_optional(t: Any) -> bool:
+    args = get_args(t)
+    return len(args) == 2 and type(None) in args
+
+
+def _optional_hook(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    def factory(t: Any) -> Callable[[Any, Any], Any]:
+        inner = next(a for a in get_args(t) if a is not type(None))
+
+        def structure(value: Any, _: Any) -> Any:
+            return None if value is None else converter.structure(value, inner)
+
+        return structure
+
+    return factory
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
+    converter.register_structure_hook(str, _strict(str, "a string"))
+    converter.register_structure_hook(int, _strict(int, "an integer"))
+    converter.register_structure_hook(float, _structure_float)
+    converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook_factory(_is_optional, _optional_hook(converter))
+    converter.register_structure_hook(datetime.datetime, _structure_datetime)
+    converter.register_unstructure_hook(datetime.datetime, _unstructure_datetime)
+    converter.register_structure_hook(datetime.date, _structure_date)
+    converter.register_unstructure_hook(datetime.date, lambda d: d.isoformat())
+
+    structure_fns = {
+        kind: make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
+        for kind, cls in COMPONENT_TYPES.items()
+    }
+    unstructure_fns = {
+        cls: make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True)
+        for cls in COMPONENT_TYPES.values()
+    }
+
+    def structure_component(value: Any, _: object) -> AnyComponent:
+        if not isinstance(value, dict):
+            raise ValidationError(f"expected an object, got {type(value).__name__}")
+        tag = value.get("kind")
+        try:
+            kind = ComponentKind(tag)
+        except ValueError:
+            known = ", ".join(k.value for k in ComponentKind)
+            raise ValidationError(f"unknown or missing kind {tag!r} (known: {known})") from None
+        body = {k: item for k, item in value.items() if k != "kind"}
+        return cast("AnyComponent", structure_fns[kind](body, COMPONENT_TYPES[kind]))
+
+    def unstructure_component(component: Component) -> dict[str, Any]:
+        data: dict[str, Any] = unstructure_fns[type(component)](component)
+        data["kind"] = component.kind.value
+        return data
+
+    converter.register_structure_hook(AnyComponent, structure_component)
+    converter.register_unstructure_hook(AnyComponent, unstructure_component)
+    for cls in COMPONENT_TYPES.values():
+        converter.register_unstructure_hook(cls, unstructure_component)
+    return converter
+
+
+_CONVERTER: Final = _make_converter()
+
+
+def _format_leaf(error: BaseException) -> tuple[str, str]:
+    """(message, path suffix) of a leaf error raised while structuring."""
+    if isinstance(error, ValidationError):
+        return error.message, error.path
+    if isinstance(error, ForbiddenExtraKeysError):
+        return f"unknown key(s) {', '.join(sorted(error.extra_fields))}", ""
+    if isinstance(error, KeyError):
+        return f"required key {error.args[0]!r} is missing", ""
+    if isinstance(error, ValueError) and "is not a valid" in str(error):
+        return str(error).replace("is not a valid", "is not a valid value of"), ""
+    return str(error) or type(error).__name__, ""
+
+
+def _first_error(error: BaseException, path: str) -> tuple[str, str]:
+    """Walk a cattrs exception group to its first leaf; return (message, JSON path)."""
+    if isinstance(error, (ClassValidationError, IterableValidationError)):
+        with_notes, _ = error.group_exceptions()
+        if with_notes:
+            inner, note = with_notes[0]
+            if isinstance(note, IterableValidationNote):
+                step = f"[{note.index}]"
+            else:
+                if isinstance(inner, KeyError):
+                    return f"required key {note.name!r} is missing", path
+                step = f".{note.name}"
+            return _first_error(inner, path + step)
+        if error.exceptions:
+            return _first_error(error.exceptions[0], path)
+    message, suffix = _format_leaf(error)
+    if suffix:
+        path = path + (suffix if suffix.startswith("[") else f".{suffix}")
+    return message, path
+
+
+def to_dict(bom: Bom) -> dict[str, Any]:
+    """The native JSON document of ``bom`` as plain Python data."""
+    return {
+        "fmbom": FORMAT_VERSION,
+        "metadata": _CONVERTER.unstructure(bom.metadata),
+        "components": [
+            _CONVERTER.unstructure(c, unstructure_as=AnyComponent) for c in bom.components
+        ],
+        "relations": [_CONVERTER.unstructure(r) for r in bom.relations],
+    }
+
+
+def dumps(bom: Bom) -> str:
+    """Serialize to canonical native JSON (sorted keys, two-space indent, trailing newline)."""
+    return json.dumps(to_dict(bom), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def from_dict(data: Any, source: str = "") -> Bom:
+    """Build a BOM from a parsed native document; errors name the JSON path of the problem."""
+    if not isinstance(data, dict):
+        raise InputFormatError("a native fmbom document must be a JSON object", source)
+    version = data.get("fmbom")
+    if version != FORMAT_VERSION:
+        raise InputFormatError(
+            f"unsupported native format version {version!r} (this fmbom reads {FORMAT_VERSION!r})",
+            source,
+        )
+    allowed = {"fmbom", "metadata", "components", "relations"}
+    extra = sorted(set(data) - allowed)
+    if extra:
+        raise _located(f"unknown key(s) {', '.join(extra)}", "$", source)
+    if "metadata" not in data:
+        raise _located("required key 'metadata' is missing", "$", source)
+    body = {k: data[k] for k in ("metadata", "components", "relations") if k in data}
+    for key in ("components", "relations"):
+        if key in body and not isinstance(body[key], list):
+            raise _located("expected an array", f"$.{key}", source)
+    try:
+        return _CONVERTER.structure(body, Bom)
+    except BomValidationError as error:
+        problems = getattr(error, "problems", [error])
+        wrapped = BomValidationError(error.message, _join("$", error.path) if error.path else "$")
+        wrapped.problems = [  # type: ignore[attr-defined]
+            BomValidationError(p.message, _join("$", p.path)) for p in problems
+        ]
+        raise _with_source(wrapped, source) from None
+    except (ClassValidationError, IterableValidationError) as error:
+        message, path = _first_error(error, "$")
+        raise _located(message, path, source) from None
+    except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as error:
+        message, path = _first_error(error, "$")
+        raise _located(message, path, source) from None
+
+
+def _join(prefix: str, path: str) -> str:
+    return prefix + (path if path.startswith("[") else f".{path}")
+
+
+def _located(message: str, path: str, source: str) -> ValidationError:
+    where = f"{source}: " if source else ""
+    error = ValidationError(message, path)
+    error.args = (f"{where}{path}: {message}",)
+    return error
+
+
+def _with_source(error: BomValidationError, source: str) -> BomValidationError:
+    if source:
+        error.args = (f"{source}: {error.args[0]}",)
+    return error
+
+
+def loads(text: str | bytes, source: str = "") -> Bom:
+    """Parse native JSON text into a BOM. ``source`` (a file name) prefixes error messages."""
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise InputFormatError(f"not valid JSON: {error}", source) from None
+    except RecursionError:
+        raise InputFormatError("JSON nested too deeply", source) from None
+    return from_dict(data, source)

@@ -1,0 +1,103 @@
+"""Plain-text views of a BOM for people: the tree ``fmbom show`` prints."""
+
+from __future__ import annotations
+
+from fmbom.bom import Bom
+from fmbom.model import AnyComponent, ComponentKind, Relation, RelationKind
+
+__all__ = ["describe", "render_tree"]
+
+_LINEAGE_VIEW = (
+    RelationKind.ADAPTS,
+    RelationKind.DERIVED_FROM,
+    RelationKind.QUANTIZED_FROM,
+    RelationKind.TRAINED_ON,
+    RelationKind.HAS_WEIGHTS,
+    RelationKind.USES_TOKENIZER,
+)
+
+
+def describe(component: AnyComponent) -> str:
+    """One line naming a component: ``kind name version [ref]`` plus its role or purpose."""
+    version = f" {component.version}" if component.version else ""
+    extra = ""
+    role = getattr(component, "role", None) or getattr(component, "purpose", None)
+    if role is not None:
+        extra = f" ({role})"
+    return f"{component.kind.value} {component.name}{version}{extra} [{component.ref}]"
+
+
+def _edge_label(relation: Relation) -> str:
+    detail = relation.method or relation.stage
+    return f"{relation.kind.value} ({detail})" if detail else relation.kind.value
+
+
+def _lineage_lines(bom: Bom, ref: str, depth: int, seen: set[str], lines: list[str]) -> None:
+    for relation in sorted(
+        bom.outgoing(ref),
+        key=lambda r: (_LINEAGE_VIEW.index(r.kind) if r.kind in _LINEAGE_VIEW else 99, r.target),
+    ):
+        if relation.kind not in _LINEAGE_VIEW:
+            continue
+        target = bom.component(relation.target)
+        repeat = " (see above)" if relation.target in seen else ""
+        lines.append(f"{'  ' * depth}└─ {_edge_label(relation)} → {describe(target)}{repeat}")
+        if not repeat:
+            seen.add(relation.target)
+            _lineage_lines(bom, relation.target, depth + 1, seen, lines)
+
+
+def render_tree(bom: Bom) -> str:
+    """The system, the lineage of each top-level model, then every component by kind."""
+    subject = bom.metadata.subject
+    version = f" {subject.version}" if subject.version else ""
+    lines = [f"{subject.name}{version} ({subject.unit.value})"]
+    if subject.supplier:
+        lines.append(f"supplier: {subject.supplier}")
+    if bom.metadata.timestamp:
+        lines.append(f"timestamp: {bom.metadata.timestamp.isoformat()}")
+    lines.append(f"{len(bom.components)} components, {len(bom.relations)} relations")
+
+    lineage_targets = {r.target for r in bom.relations if r.kind in _LINEAGE_VIEW}
+    tops = [
+        c
+        for c in bom.components
+        if c.kind in (ComponentKind.MODEL, ComponentKind.ADAPTER)
+        and c.ref not in lineage_targets
+        and any(r.kind in _LINEAGE_VIEW for r in bom.outgoing(c.ref))
+    ]
+    if tops:
+        lines += ["", "Lineage"]
+        seen: set[str] = set()
+        for top in tops:
+            lines.append(f"{describe(top)}")
+            seen.add(top.ref)
+            _lineage_lines(bom, top.ref, 0, seen, lines)
+
+    system_edges = [
+        r
+        for r in bom.relations
+        if r.kind in (RelationKind.GUARDS, RelationKind.ROUTES_TO, RelationKind.SERVED_BY)
+    ]
+    if system_edges:
+        lines += ["", "Serving"]
+        for relation in sorted(
+            system_edges, key=lambda r: (r.kind.value, r.source, r.order or 0, r.target)
+        ):
+            source = bom.component(relation.source)
+            target = bom.component(relation.target)
+            detail = ""
+            if relation.order is not None:
+                detail += f" #{relation.order}"
+            if relation.condition:
+                detail += f" when {relation.condition}"
+            lines.append(f"{source.name} --{relation.kind.value}{detail}--> {describe(target)}")
+
+    lines += ["", "Components by kind"]
+    for kind in ComponentKind:
+        members = bom.of_kind(kind)
+        if not members:
+            continue
+        lines.append(f"{kind.value} ({len(members)})")
+        lines.extend(f"  - {describe(c)}" for c in members)
+    return "\n".join(lines) + "\n"
