@@ -108,6 +108,11 @@ def as_tuple(items: Iterable[T]) -> tuple[T, ...]:
     return tuple(items)
 
 
+def strings(items: Iterable[str]) -> tuple[str, ...]:
+    """Converter for ordered string lists (a typed :func:`as_tuple`, which mypy can check)."""
+    return tuple(items)
+
+
 def unique_sorted_strings(items: Iterable[str]) -> tuple[str, ...]:
     """Converter for sets of strings such as licenses or target modules."""
     return tuple(sorted(set(items)))

@@ -94,6 +94,14 @@ class Tool:
     vendor: str | None = None
 
 
+def _references(items: Iterable[ExternalReference]) -> tuple[ExternalReference, ...]:
+    return tuple(items)
+
+
+def _tools(items: Iterable[Tool]) -> tuple[Tool, ...]:
+    return tuple(items)
+
+
 @attrs.frozen(kw_only=True)
 class Subject:
     """What the BOM describes: usually a deployed system, sometimes a single model release."""
@@ -107,7 +115,7 @@ class Subject:
         default=(), converter=v.unique_sorted_strings, validator=v.license_expressions
     )
     external_references: tuple[ExternalReference, ...] = attrs.field(
-        default=(), converter=v.as_tuple
+        default=(), converter=_references
     )
     serves_end_users: bool = False
     governance: Governance | None = None
@@ -119,8 +127,8 @@ class BomMetadata:
 
     subject: Subject
     timestamp: datetime.datetime | None = None
-    authors: tuple[str, ...] = attrs.field(default=(), converter=v.as_tuple)
-    tools: tuple[Tool, ...] = attrs.field(default=(), converter=v.as_tuple)
+    authors: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
+    tools: tuple[Tool, ...] = attrs.field(default=(), converter=_tools)
 
 
 @attrs.frozen(kw_only=True)

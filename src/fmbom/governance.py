@@ -12,6 +12,7 @@ base model says little about the deployed system, and a provider's own claim is 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from enum import Enum
 
 import attrs
@@ -78,11 +79,11 @@ class Identity:
     provider: str | None = None
     contact: str | None = None
     release_date: datetime.date | None = None
-    intended_uses: tuple[str, ...] = attrs.field(default=(), converter=v.as_tuple)
-    intended_users: tuple[str, ...] = attrs.field(default=(), converter=v.as_tuple)
-    out_of_scope_uses: tuple[str, ...] = attrs.field(default=(), converter=v.as_tuple)
-    limitations: tuple[str, ...] = attrs.field(default=(), converter=v.as_tuple)
-    ethical_considerations: tuple[str, ...] = attrs.field(default=(), converter=v.as_tuple)
+    intended_uses: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
+    intended_users: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
+    out_of_scope_uses: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
+    limitations: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
+    ethical_considerations: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
 
 
 @attrs.frozen(kw_only=True)
@@ -90,7 +91,7 @@ class TrainingData:
     """How the model was trained and on what: the training-content summary and its policies."""
 
     content_summary: str | None = None
-    data_sources: tuple[str, ...] = attrs.field(default=(), converter=v.as_tuple)
+    data_sources: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
     data_cutoff: datetime.date | None = None
     filtering: str | None = None
     copyright_policy: str | None = None
@@ -103,7 +104,7 @@ class TrainingData:
 class PostTraining:
     """Instruction tuning, preference training, safety tuning and other adaptation."""
 
-    methods: tuple[str, ...] = attrs.field(default=(), converter=v.as_tuple)
+    methods: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
     summary: str | None = None
     safety_tuning: str | None = None
 
@@ -151,13 +152,17 @@ class DownstreamObligations:
     """What a downstream integrator must do, and what the provider tells them."""
 
     integration_guidance: str | None = None
-    prohibited_uses: tuple[str, ...] = attrs.field(default=(), converter=v.as_tuple)
+    prohibited_uses: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
     human_oversight: str | None = None
     logging: str | None = None
     retention: str | None = None
     user_notice: str | None = None
     appeal_routes: str | None = None
-    update_triggers: tuple[str, ...] = attrs.field(default=(), converter=v.as_tuple)
+    update_triggers: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
+
+
+def _evaluations(items: Iterable[Evaluation]) -> tuple[Evaluation, ...]:
+    return tuple(items)
 
 
 @attrs.frozen(kw_only=True)
@@ -167,6 +172,6 @@ class Governance:
     identity: Identity | None = None
     training_data: TrainingData | None = None
     post_training: PostTraining | None = None
-    evaluations: tuple[Evaluation, ...] = attrs.field(default=(), converter=v.as_tuple)
+    evaluations: tuple[Evaluation, ...] = attrs.field(default=(), converter=_evaluations)
     controls: ReleaseControls | None = None
     obligations: DownstreamObligations | None = None

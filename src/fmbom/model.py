@@ -429,6 +429,23 @@ def _sort_properties(items: Iterable[Property]) -> tuple[Property, ...]:
     return tuple(sorted(items, key=lambda p: (p.name, p.value)))
 
 
+# Typed converters (a generic one would leave mypy unable to check callers' lists).
+def _modalities(items: Iterable[Modality]) -> tuple[Modality, ...]:
+    return tuple(items)
+
+
+def _weight_files(items: Iterable[WeightFile]) -> tuple[WeightFile, ...]:
+    return tuple(items)
+
+
+def _special_tokens(items: Iterable[SpecialToken]) -> tuple[SpecialToken, ...]:
+    return tuple(items)
+
+
+def _thresholds(items: Iterable[Threshold]) -> tuple[Threshold, ...]:
+    return tuple(items)
+
+
 @attrs.frozen(kw_only=True)
 class Component:
     """The fields every component has. Not used directly: build one of the nine kinds."""
@@ -485,8 +502,8 @@ class Model(Component):
     task: str | None = None
     architecture_family: str | None = None
     architecture: str | None = None
-    modalities_in: tuple[Modality, ...] = attrs.field(default=(), converter=v.as_tuple)
-    modalities_out: tuple[Modality, ...] = attrs.field(default=(), converter=v.as_tuple)
+    modalities_in: tuple[Modality, ...] = attrs.field(default=(), converter=_modalities)
+    modalities_out: tuple[Modality, ...] = attrs.field(default=(), converter=_modalities)
     parameter_count: int | None = attrs.field(default=None, validator=v.non_negative)
     context_length: int | None = attrs.field(default=None, validator=v.positive)
     access_route: AccessRoute | None = None
@@ -499,7 +516,7 @@ class Weights(Component):
 
     kind: ClassVar[ComponentKind] = ComponentKind.WEIGHTS
 
-    files: tuple[WeightFile, ...] = attrs.field(default=(), converter=v.as_tuple)
+    files: tuple[WeightFile, ...] = attrs.field(default=(), converter=_weight_files)
     format: WeightFormat = WeightFormat.SAFETENSORS
     dtype: str | None = None
     quantization: Quantization | None = None
@@ -531,7 +548,7 @@ class Tokenizer(Component):
 
     tokenizer_type: TokenizerType | None = None
     vocab_size: int | None = attrs.field(default=None, validator=v.non_negative)
-    special_tokens: tuple[SpecialToken, ...] = attrs.field(default=(), converter=v.as_tuple)
+    special_tokens: tuple[SpecialToken, ...] = attrs.field(default=(), converter=_special_tokens)
     chat_template_digest: Digest | None = None
 
 
@@ -556,7 +573,7 @@ class Dataset(Component):
     kind: ClassVar[ComponentKind] = ComponentKind.DATASET
 
     purpose: DatasetPurpose = DatasetPurpose.OTHER
-    modalities: tuple[Modality, ...] = attrs.field(default=(), converter=v.as_tuple)
+    modalities: tuple[Modality, ...] = attrs.field(default=(), converter=_modalities)
     records: int | None = attrs.field(default=None, validator=v.non_negative)
     size_bytes: int | None = attrs.field(default=None, validator=v.non_negative)
     source: str | None = None
@@ -564,7 +581,7 @@ class Dataset(Component):
     synthetic_share: float | None = attrs.field(default=None, validator=v.fraction)
     sensitivity: Sensitivity | None = None
     copyright_status: str | None = None
-    known_exclusions: tuple[str, ...] = attrs.field(default=(), converter=v.as_tuple)
+    known_exclusions: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
 
 
 @attrs.frozen(kw_only=True)
@@ -575,8 +592,8 @@ class GuardModel(Component):
 
     position: GuardPosition = GuardPosition.BOTH
     policy: str | None = None
-    categories: tuple[str, ...] = attrs.field(default=(), converter=v.as_tuple)
-    thresholds: tuple[Threshold, ...] = attrs.field(default=(), converter=v.as_tuple)
+    categories: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
+    thresholds: tuple[Threshold, ...] = attrs.field(default=(), converter=_thresholds)
     endpoint: str | None = attrs.field(default=None, validator=v.url)
 
 
