@@ -41,7 +41,7 @@ def _lineage_lines(bom: Bom, ref: str, depth: int, seen: set[str], lines: list[s
             continue
         target = bom.component(relation.target)
         repeat = " (see above)" if relation.target in seen else ""
-        lines.append(f"{'  ' * depth}└─ {_edge_label(relation)} → {describe(target)}{repeat}")
+        lines.append(f"{'  ' * (depth + 1)}└─ {_edge_label(relation)} → {describe(target)}{repeat}")
         if not repeat:
             seen.add(relation.target)
             _lineage_lines(bom, relation.target, depth + 1, seen, lines)
