@@ -139,5 +139,15 @@ __all__ = [
     "loads",
     "loads_bom",
     "read_bom",
+    "scan",
     "write_atomic",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import ``fmbom.scan`` on first use (``fmbom.scan(path)``), keeping ``import fmbom`` light."""
+    if name == "scan":
+        import importlib
+
+        return importlib.import_module("fmbom.scan")
+    raise AttributeError(f"module 'fmbom' has no attribute {name!r}")

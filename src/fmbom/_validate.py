@@ -113,6 +113,22 @@ def strings(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(items)
 
 
+def license_list(items: Iterable[str]) -> tuple[str, ...]:
+    """Converter for license fields: check each expression where the caller put it (so the
+    error names its index as given), then store them deduplicated and sorted."""
+    values = tuple(items)
+    for index, expression in enumerate(values):
+        if not isinstance(expression, str):
+            raise ValidationError(
+                f"expected a license expression string, got {expression!r}", f"licenses[{index}]"
+            )
+        try:
+            parse_license_expression(expression)
+        except ValidationError as error:
+            raise ValidationError(error.message, f"licenses[{index}]") from None
+    return unique_sorted_strings(values)
+
+
 def unique_sorted_strings(items: Iterable[str]) -> tuple[str, ...]:
     """Converter for sets of strings such as licenses or target modules."""
     return tuple(sorted(set(items)))

@@ -112,7 +112,7 @@ class Subject:
     supplier: str | None = None
     description: str | None = None
     licenses: tuple[str, ...] = attrs.field(
-        default=(), converter=v.unique_sorted_strings, validator=v.license_expressions
+        default=(), converter=v.license_list, validator=v.license_expressions
     )
     external_references: tuple[ExternalReference, ...] = attrs.field(
         default=(), converter=_references
@@ -194,30 +194,29 @@ class Bom:
         return found
 
     def _duplicate_refs(self) -> Iterator[BomValidationError]:
-        seen: dict[str, int] = {}
+        seen: set[str] = set()
         for index, component in enumerate(self.components):
             if component.ref in seen:
-                first = seen[component.ref]
                 yield BomValidationError(
-                    f"duplicate ref {component.ref!r} (first used by components[{first}])",
+                    f"duplicate ref {component.ref!r} (another component has the same ref)",
                     f"components[{index}].ref",
                 )
             else:
-                seen[component.ref] = index
+                seen.add(component.ref)
 
     def _bad_relations(self) -> Iterator[BomValidationError]:
-        seen: dict[tuple[str, str, str], int] = {}
+        seen: set[tuple[str, str, str]] = set()
         by_ref = self._index.by_ref
         for index, relation in enumerate(self.relations):
             path = f"relations[{index}]"
             if relation.key in seen:
                 yield BomValidationError(
                     f"duplicate {relation.kind.value} relation {relation.source!r} -> "
-                    f"{relation.target!r} (first at relations[{seen[relation.key]}])",
+                    f"{relation.target!r} (the same relation is listed twice)",
                     path,
                 )
                 continue
-            seen[relation.key] = index
+            seen.add(relation.key)
             source = by_ref.get(relation.source)
             target = by_ref.get(relation.target)
             if source is None:
@@ -231,9 +230,9 @@ class Bom:
                 allowed = ", ".join(sorted(k.value for k in sources))
                 allowed_to = ", ".join(sorted(k.value for k in targets))
                 yield BomValidationError(
-                    f"a {source.kind.value} cannot be {relation.kind.value} a {target.kind.value} "
-                    f"({relation.source!r} -> {relation.target!r}; {relation.kind.value} goes "
-                    f"from {allowed} to {allowed_to})",
+                    f"{relation.kind.value} is not allowed from {source.kind.value} "
+                    f"{relation.source!r} to {target.kind.value} {relation.target!r} "
+                    f"({relation.kind.value} goes from {allowed} to {allowed_to})",
                     path,
                 )
 

@@ -422,7 +422,9 @@ def _sort_digests(items: Iterable[Digest]) -> tuple[Digest, ...]:
 
 
 def _sort_references(items: Iterable[ExternalReference]) -> tuple[ExternalReference, ...]:
-    return tuple(sorted(items, key=lambda r: (r.type.value, r.url, r.comment or "")))
+    return tuple(
+        sorted(items, key=lambda r: (r.type.value, r.url, r.comment is not None, r.comment or ""))
+    )
 
 
 def _sort_properties(items: Iterable[Property]) -> tuple[Property, ...]:
@@ -459,7 +461,7 @@ class Component:
     supplier: str | None = None
     purl: str | None = attrs.field(default=None, validator=v.url)
     licenses: tuple[str, ...] = attrs.field(
-        default=(), converter=v.unique_sorted_strings, validator=v.license_expressions
+        default=(), converter=v.license_list, validator=v.license_expressions
     )
     digests: tuple[Digest, ...] = attrs.field(default=(), converter=_sort_digests)
     external_references: tuple[ExternalReference, ...] = attrs.field(

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Callable
 from enum import Enum
-from typing import Any, Final, TypeVar, cast, get_args
+from typing import Any, Final, TypeVar, cast, get_args, get_origin
 
+import attrs
 import cattrs
+from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import (
     ClassValidationError,
     ForbiddenExtraKeysError,
@@ -107,6 +110,51 @@ def _optional_hook(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any
     return factory
 
 
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {dict: "object", list: "array", str: "string", bool: "boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _is_homogeneous_tuple(t: Any) -> bool:
+    args = get_args(t)
+    return get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _array_hook(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Collections must be JSON arrays: a string or an object is not silently iterated."""
+
+    def factory(t: Any) -> Callable[[Any, Any], Any]:
+        items = homogenous_tuple_structure_factory(t, converter)
+
+        def structure(value: Any, target: Any) -> Any:
+            if not isinstance(value, list):
+                raise ValidationError(f"expected an array, got {_json_type(value)}")
+            return items(value, target)
+
+        return structure
+
+    return factory
+
+
+def _object_hook(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Records must be JSON objects (the error names the type found, not a Python detail)."""
+
+    def factory(t: Any) -> Callable[[Any, Any], Any]:
+        fields = make_dict_structure_fn(t, converter, _cattrs_forbid_extra_keys=True)
+
+        def structure(value: Any, target: Any) -> Any:
+            if not isinstance(value, dict):
+                raise ValidationError(f"expected an object, got {_json_type(value)}")
+            return fields(value, target)
+
+        return structure
+
+    return factory
+
+
 def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
     converter.register_structure_hook(str, _strict(str, "a string"))
@@ -114,6 +162,8 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(float, _structure_float)
     converter.register_structure_hook(bool, _structure_bool)
     converter.register_structure_hook_factory(_is_optional, _optional_hook(converter))
+    converter.register_structure_hook_factory(_is_homogeneous_tuple, _array_hook(converter))
+    converter.register_structure_hook_factory(attrs.has, _object_hook(converter))
     converter.register_structure_hook(datetime.datetime, _structure_datetime)
     converter.register_unstructure_hook(datetime.datetime, _unstructure_datetime)
     converter.register_structure_hook(datetime.date, _structure_date)
@@ -181,8 +231,7 @@ def _first_error(error: BaseException, path: str) -> tuple[str, str]:
                     return f"required key {note.name!r} is missing", path
                 step = f".{note.name}"
             return _first_error(inner, path + step)
-        if error.exceptions:
-            return _first_error(error.exceptions[0], path)
+        return _first_error(error.exceptions[0], path)  # groups are never empty
     message, suffix = _format_leaf(error)
     if suffix:
         path = path + (suffix if suffix.startswith("[") else f".{suffix}")
@@ -229,18 +278,48 @@ def from_dict(data: Any, source: str = "") -> Bom:
     try:
         return _CONVERTER.structure(body, Bom)
     except BomValidationError as error:
-        problems = getattr(error, "problems", [error])
-        wrapped = BomValidationError(error.message, _join("$", error.path) if error.path else "$")
-        wrapped.problems = [  # type: ignore[attr-defined]
-            BomValidationError(p.message, _join("$", p.path)) for p in problems
-        ]
-        raise _with_source(wrapped, source) from None
+        raise _bom_error(error, body, source) from None
     except (ClassValidationError, IterableValidationError) as error:
+        # cattrs wraps what the Bom constructor raises; keep its type and every problem.
+        for inner in error.exceptions:
+            if isinstance(inner, BomValidationError):
+                raise _bom_error(inner, body, source) from None
         message, path = _first_error(error, "$")
         raise _located(message, path, source) from None
     except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as error:
         message, path = _first_error(error, "$")
         raise _located(message, path, source) from None
+
+
+_ITEM_PATH = re.compile(r"(components|relations)\[(\d+)\]")
+
+
+def _bom_error(error: BomValidationError, body: dict[str, Any], source: str) -> BomValidationError:
+    """Locate a whole-BOM problem in the document: the Bom numbers components and relations
+    in its sorted order, the document in its own."""
+    orders = {
+        "components": sorted(
+            range(len(body.get("components", ()))), key=lambda i: body["components"][i]["ref"]
+        ),
+        "relations": sorted(
+            range(len(body.get("relations", ()))),
+            key=lambda i: tuple(body["relations"][i][k] for k in ("kind", "source", "target")),
+        ),
+    }
+
+    def locate(path: str) -> str:
+        match = _ITEM_PATH.match(path)
+        if match:
+            index = orders[match.group(1)][int(match.group(2))]
+            path = f"{match.group(1)}[{index}]{path[match.end() :]}"
+        return _join("$", path) if path else "$"
+
+    problems = getattr(error, "problems", [error])
+    wrapped = BomValidationError(error.message, locate(error.path))
+    wrapped.problems = [  # type: ignore[attr-defined]
+        BomValidationError(p.message, locate(p.path)) for p in problems
+    ]
+    return _with_source(wrapped, source)
 
 
 def _join(prefix: str, path: str) -> str:

@@ -42,8 +42,10 @@ CATALOGUE: dict[str, Rule] = _rules(
         H,
         None,
         MIN,
-        "A section of the minimum record is absent for a model or for the described system "
-        "(severity per section: see the table below).",
+        (
+            "A section of the minimum record is absent for a model or for the described system "
+            "(severity per section: see the table below)."
+        ),
     ),
     (
         "record-section-empty",
@@ -57,8 +59,10 @@ CATALOGUE: dict[str, Rule] = _rules(
         H,
         S.EVALUATION,
         MIN,
-        "The BOM describes a deployed system with a router, guard model, adapter or retrieval "
-        "data, but no evaluation covers the deployed system.",
+        (
+            "The BOM describes a deployed system with a router, guard model, adapter or retrieval "
+            "data, but no evaluation covers the deployed system."
+        ),
     ),
     (
         "evaluation-unit-mismatch",
@@ -131,95 +135,105 @@ CATALOGUE: dict[str, Rule] = _rules(
         "Weights are in a pickle-based format whose loading can run code.",
     ),
     (
+        "gpai-model-missing",
+        H,
+        S.COMPOSITION,
+        GPAI,
+        "The BOM holds no base or adapted model whose documentation could be checked.",
+    ),
+    (
         "gpai-provider-contact-missing",
         H,
         S.IDENTITY,
         GPAI,
-        "No provider name or contact point (Art. 53, 54).",
+        "No provider name or contact point for the documentation (Art. 53(1)(a)-(b)).",
     ),
     (
         "gpai-intended-tasks-missing",
         H,
         S.IDENTITY,
         GPAI,
-        "No intended tasks or uses (Annex XI 1(a), Annex XII 1(a)).",
+        "No intended tasks or uses (Annex XI §1.1(a), Annex XII §1(a)).",
     ),
     (
         "gpai-acceptable-use-policy-missing",
         M,
         S.OBLIGATIONS,
         GPAI,
-        "No acceptable-use policy or prohibited uses (Annex XI 1(b)).",
+        "No acceptable-use policy or prohibited uses (Annex XI §1.1(b), Annex XII §1(b)).",
     ),
     (
         "gpai-release-and-distribution-missing",
         M,
         S.IDENTITY,
         GPAI,
-        "No release date or access route (Annex XI 1(c)).",
+        "No release date or method of distribution (Annex XI §1.1(c), Annex XII §1(c)).",
     ),
     (
         "gpai-architecture-missing",
         H,
         S.IDENTITY,
         GPAI,
-        "No architecture or parameter count (Annex XI 1(d)).",
+        "No architecture or parameter count (Annex XI §1.1(d), Annex XII §1(f)).",
     ),
     (
         "gpai-modalities-missing",
         M,
         S.IDENTITY,
         GPAI,
-        "No input/output modalities or context length (Annex XI 1(e)).",
+        (
+            "No input/output modalities or maximum input size "
+            "(Annex XI §1.1(e), Annex XII §1(g), §2(b))."
+        ),
     ),
     (
         "gpai-license-missing",
         M,
         S.IDENTITY,
         GPAI,
-        "No license (Annex XI 1(f)).",
+        "No licence (Annex XI §1.1(f), Annex XII §1(h)).",
     ),
     (
         "gpai-training-methodology-missing",
         H,
         S.POST_TRAINING,
         GPAI,
-        "No description of the training and adaptation process (Annex XI 2(a)).",
+        "No description of the training process and methods (Annex XI §1.2(b)).",
     ),
     (
         "gpai-training-data-information-missing",
         H,
         S.TRAINING_DATA,
         GPAI,
-        "No data sources, curation or personal-data handling (Annex XI 2(c)).",
+        "No data sources, curation or personal-data handling (Annex XI §1.2(c), Annex XII §2(c)).",
     ),
     (
         "gpai-compute-missing",
         M,
         S.TRAINING_DATA,
         GPAI,
-        "No training compute figure (Annex XI 2(d)).",
+        "No training compute figure (Annex XI §1.2(d)).",
     ),
     (
         "gpai-energy-missing",
         L,
         S.TRAINING_DATA,
         GPAI,
-        "No energy consumption figure (Annex XI 2(e)).",
+        "No energy consumption figure (Annex XI §1.2(e)).",
     ),
     (
         "gpai-evaluation-missing",
         H,
         S.EVALUATION,
         GPAI,
-        "No evaluation results (Annex XI 2(1)).",
+        "No evaluation results (Art. 53(1)(a)).",
     ),
     (
         "gpai-integration-guidance-missing",
         H,
         S.OBLIGATIONS,
         GPAI,
-        "No information for downstream providers integrating the model (Annex XII).",
+        "No integration guidance for downstream providers (Annex XI §1.2(a), Annex XII §2(a)).",
     ),
     (
         "gpai-copyright-policy-missing",
@@ -240,15 +254,14 @@ CATALOGUE: dict[str, Rule] = _rules(
         M,
         S.TRAINING_DATA,
         GPAI,
-        "A dataset the model was trained on has no copyright status.",
+        "A dataset the model was trained on has no copyright status (supports Art. 53(1)(c)-(d)).",
     ),
     (
         "gpai-systemic-risk-evaluation-missing",
         H,
         S.EVALUATION,
         GPAI,
-        "Training compute above 10^25 FLOP and no safety or security evaluation "
-        "(Art. 55(1)(a)).",
+        "Training compute above 10^25 FLOP and no safety or security evaluation (Art. 55(1)(a)).",
     ),
     (
         "gpai-systemic-risk-incident-response-missing",

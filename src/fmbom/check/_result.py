@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 
 import attrs
@@ -24,6 +25,9 @@ class Section(str, Enum):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+_SECTION_ORDER = {section: index for index, section in enumerate(Section)}
 
 
 class Profile(str, Enum):
@@ -51,8 +55,8 @@ class Profile(str, Enum):
 class FindingSubject:
     """What a finding is about: a component (its kind, name and ref) or the described system.
 
-    For the BOM's subject, ``kind`` is ``system`` when it is a deployed system and otherwise
-    its unit (``base-model``, ``adapted-model``, ``release-artifact``), and ``ref`` is None.
+    For the BOM's subject, ``kind`` is its unit (``deployed-system``, ``base-model``,
+    ``adapted-model``, ``release-artifact``), as in diff reports, and ``ref`` is None.
     """
 
     kind: str
@@ -71,16 +75,20 @@ class Finding:
     message: str
 
     @property
-    def sort_key(self) -> tuple[int, str, str, str, str, str]:
-        """Most severe first, then by id, subject and message: a stable reading order."""
+    def sort_key(self) -> tuple[int, str, str, str, int, str]:
+        """Most severe first, then by id, subject, section (in record order) and message."""
         return (
             -self.severity.rank,
             self.id,
             self.subject.ref or "",
             self.subject.name,
-            self.section.value,
+            _SECTION_ORDER[self.section],
             self.message,
         )
+
+
+def _sorted_findings(items: Iterable[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(items, key=lambda f: f.sort_key))
 
 
 @attrs.frozen(kw_only=True)
@@ -89,9 +97,7 @@ class CheckResult:
 
     profile: Profile
     subject: FindingSubject
-    findings: tuple[Finding, ...] = attrs.field(
-        default=(), converter=lambda items: tuple(sorted(items, key=lambda f: f.sort_key))
-    )
+    findings: tuple[Finding, ...] = attrs.field(default=(), converter=_sorted_findings)
 
     @property
     def summary(self) -> dict[str, int]:

@@ -25,10 +25,20 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fmbom.errors import BomValidationError, ValidationError
-    from fmbom.io import read_bom
+    from fmbom.io import detect_format, loads_bom, read_bytes
 
+    raw = read_bytes(args.file)
+    if detect_format(raw, args.file) != "native":
+        from fmbom import cyclonedx
+
+        schema_problems = cyclonedx.schema_errors(raw, args.file)
+        if schema_problems:
+            lines = [f"{args.file}: invalid: {len(schema_problems)} schema problem(s)"]
+            lines += [f"  {p}" for p in schema_problems]
+            emit(args, "\n".join(lines) + "\n")
+            return EXIT_FAILED
     try:
-        bom = read_bom(args.file)
+        bom = loads_bom(raw, source=args.file)
     except BomValidationError as error:
         problems = getattr(error, "problems", [error])
         lines = [f"{args.file}: invalid: {len(problems)} problem(s)"]

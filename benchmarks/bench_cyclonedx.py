@@ -1,0 +1,92 @@
+"""CycloneDX export, import and schema validation at 1,000 / 10,000 / 100,000 components.
+
+Export is compared with cyclonedx-python-lib's own output path for the same components
+(building its ``Bom`` and serializing it with its JSON outputter). The library is quadratic,
+so above ``--library-limit`` components its time is extrapolated from the largest measured
+size (quadratically) and marked as such.
+
+Run: python benchmarks/bench_cyclonedx.py [--sizes 1000 10000 100000] [--library-limit 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from fmbom import Bom, Dataset, Model, RelationKind, cyclonedx
+from fmbom.model import Digest, Relation
+
+
+def build(count: int) -> Bom:
+    models = count // 2
+    components: list[Model | Dataset] = []
+    relations = []
+    for index in range(models):
+        components.append(
+            Model(
+                ref=f"model-{index}",
+                name=f"model-{index}",
+                version="1.0",
+                task="text-generation",
+                licenses=("Apache-2.0",),
+                digests=(Digest.of("sha256", f"{index:064x}"),),
+            )
+        )
+    for index in range(count - models):
+        components.append(
+            Dataset(ref=f"data-{index}", name=f"data-{index}", source=f"https://d.example/{index}")
+        )
+        if index < models:
+            relations.append(
+                Relation(kind=RelationKind.TRAINED_ON, source=f"model-{index}", target=f"data-{index}")
+            )
+    return Bom.create("bench", "1").add(components).with_relations(*relations)
+
+
+def timed(action: object) -> float:
+    start = time.perf_counter()
+    action()  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def library_export(bom: Bom) -> None:
+    from cyclonedx.output.json import JsonV1Dot6
+
+    JsonV1Dot6(cyclonedx.to_cyclonedx_bom(bom)).output_as_string()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--library-limit", type=int, default=10000)
+    args = parser.parse_args()
+    library_times: dict[int, float] = {}
+    cyclonedx.schema_errors(cyclonedx.dumps(build(2)))  # compile the schema once
+    for size in args.sizes:
+        bom = build(size)
+        fm_json = timed(lambda: cyclonedx.dumps(bom, format="json"))
+        fm_xml = timed(lambda: cyclonedx.dumps(bom, format="xml"))
+        if size <= args.library_limit:
+            lib = timed(lambda: library_export(bom))
+            library_times[size] = lib
+            note = "measured"
+        else:
+            base = max(library_times)
+            lib = library_times[base] * (size / base) ** 2
+            note = f"extrapolated (quadratic) from {base}"
+        text = cyclonedx.dumps(bom, format="json")
+        xml = cyclonedx.dumps(bom, format="xml")
+        load_json = timed(lambda: cyclonedx.loads(text, validate=False))
+        load_xml = timed(lambda: cyclonedx.loads(xml, validate=False))
+        check_json = timed(lambda: cyclonedx.schema_errors(text))
+        check_xml = timed(lambda: cyclonedx.schema_errors(xml))
+        print(
+            f"{size:>7} components: export json {fm_json:7.2f}s xml {fm_xml:7.2f}s | "
+            f"cyclonedx-python-lib {lib:9.2f}s ({note}) | ratio {lib / fm_json:8.1f}x | "
+            f"import json {load_json:6.2f}s xml {load_xml:6.2f}s | "
+            f"schema json {check_json:6.2f}s xml {check_xml:6.2f}s"
+        )
+
+
+if __name__ == "__main__":
+    main()

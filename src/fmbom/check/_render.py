@@ -1,0 +1,130 @@
+"""Check results as text, JSON and Markdown."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+from fmbom.check._result import CheckResult, Finding, FindingSubject
+
+__all__ = [
+    "JSON_VERSION",
+    "escape_markdown",
+    "to_json",
+    "to_json_dict",
+    "to_markdown",
+    "to_text",
+]
+
+#: The value of the ``fmbom-check`` key of the JSON report.
+JSON_VERSION: Final = "1"
+
+
+def _subject_dict(subject: FindingSubject) -> dict[str, Any]:
+    return {"kind": subject.kind, "name": subject.name, "ref": subject.ref}
+
+
+def _finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "id": finding.id,
+        "severity": finding.severity.value,
+        "subject": _subject_dict(finding.subject),
+        "section": finding.section.value,
+        "message": finding.message,
+    }
+
+
+def to_json_dict(result: CheckResult) -> dict[str, Any]:
+    """The JSON report as plain data: ``fmbom-check``, ``profile``, ``subject``, ``findings``,
+    ``summary``."""
+    return {
+        "fmbom-check": JSON_VERSION,
+        "profile": result.profile.value,
+        "subject": _subject_dict(result.subject),
+        "findings": [_finding_dict(f) for f in result.findings],
+        "summary": result.summary,
+    }
+
+
+def to_json(result: CheckResult) -> str:
+    """The JSON report, deterministic, with a trailing newline."""
+    return json.dumps(to_json_dict(result), indent=2, ensure_ascii=False) + "\n"
+
+
+def _name(subject: FindingSubject) -> str:
+    ref = f" [{subject.ref}]" if subject.ref is not None else ""
+    return f"{subject.kind} {subject.name}{ref}"
+
+
+def _summary_line(result: CheckResult) -> str:
+    counts = result.summary
+    total = counts.pop("total")
+    parts = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    noun = "finding" if total == 1 else "findings"
+    return f"{total} {noun}" + (f" ({parts})" if parts else "")
+
+
+def _heading(result: CheckResult) -> str:
+    return f"check of {_name(result.subject)} (profile {result.profile.value})"
+
+
+def _flat(text: str) -> str:
+    """Text on one line: every run of white space, newlines included, becomes one space."""
+    return " ".join(text.split())
+
+
+def to_text(result: CheckResult) -> str:
+    """One finding a line, most severe first, then a summary line."""
+    lines = [_flat(_heading(result)) + ": " + _summary_line(result)]
+    lines.extend(
+        f"{f.severity.value.upper():<8} {f.id}  {_flat(_name(f.subject))}  {f.section.value}: "
+        f"{_flat(f.message)}"
+        for f in result.findings
+    )
+    if result.passed:
+        lines.append("the record is complete for this profile (documentation, not a safety review)")
+    return "\n".join(lines) + "\n"
+
+
+def escape_markdown(text: str) -> str:
+    """Text safe in Markdown and in table cells: no pipe, HTML, markup or newline gets through."""
+    escaped = (
+        text.replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("`", "\\`")
+        .replace("*", "\\*")
+        .replace("_", "\\_")
+        .replace("[", "\\[")
+        .replace("]", "\\]")
+    )
+    return " ".join(escaped.split())
+
+
+def to_markdown(result: CheckResult, heading_level: int = 1) -> str:
+    """A Markdown section: heading, summary, and a table of findings."""
+    hashes = "#" * heading_level
+    lines = [
+        f"{hashes} Check: {escape_markdown(_name(result.subject))}",
+        "",
+        f"Profile `{result.profile.value}`: {_summary_line(result)}.",
+        "",
+    ]
+    if result.findings:
+        lines += [
+            "| severity | id | subject | section | message |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {f.severity.value} | `{f.id}` | {escape_markdown(_name(f.subject))} "
+            f"| {f.section.value} | {escape_markdown(f.message)} |"
+            for f in result.findings
+        ]
+    else:
+        lines.append(
+            "No findings: the record is complete for this profile. This is a statement about "
+            "documentation, not about safety or legal compliance."
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,93 @@
+"""``fmbom diff OLD NEW``: classify every supply-chain change between two BOM versions."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from fmbom.cli._common import EXIT_FAILED, EXIT_OK, add_output, emit, stream_is_terminal
+
+_FORMATS = ("text", "json", "markdown")
+_FAIL_ON = ("critical", "high", "medium", "low", "info", "never")
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "diff",
+        help="report every supply-chain change between two BOMs, by rule and severity",
+        description=(
+            "Compare two BOMs (native or CycloneDX JSON/XML, mixed) and report every change "
+            "with a rule id and a severity. Exit 0 when no change is at or above --fail-on, "
+            "1 when one is, 2 when an input or the policy cannot be read."
+        ),
+    )
+    parser.add_argument("old", metavar="OLD", help="the previous BOM (- for standard input)")
+    parser.add_argument("new", metavar="NEW", help="the new BOM (- for standard input)")
+    parser.add_argument(
+        "--format", choices=_FORMATS, default="text", help="report format (default: text)"
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=_FAIL_ON,
+        default="high",
+        metavar="{critical,high,medium,low,info,never}",
+        help="exit 1 when a change is at or above this severity (default: high)",
+    )
+    parser.add_argument("--policy", metavar="FILE", help="TOML policy file")
+    parser.add_argument(
+        "--ignore",
+        metavar="RULE",
+        action="append",
+        default=[],
+        help="do not report this rule (repeatable)",
+    )
+    parser.add_argument(
+        "--severity",
+        metavar="RULE=LEVEL",
+        action="append",
+        default=[],
+        help="report RULE at LEVEL instead of its default (repeatable)",
+    )
+    add_output(parser)
+    parser.set_defaults(run=run)
+
+
+def _colour(args: argparse.Namespace) -> bool:
+    return stream_is_terminal(args) and not os.environ.get("NO_COLOR")
+
+
+def run(args: argparse.Namespace) -> int:
+    from fmbom.diff import Policy, diff, parse_severity_override
+    from fmbom.diff._report import render_json, render_markdown, render_text
+    from fmbom.io import read_bom
+    from fmbom.severity import parse_fail_on
+
+    policy = Policy.load(args.policy) if args.policy else Policy()
+    overrides = dict(parse_severity_override(item) for item in args.severity)
+    policy = policy.with_overrides(ignore=_checked_rules(args.ignore), severity=overrides)
+    threshold = parse_fail_on(args.fail_on)
+    old = read_bom(args.old)
+    new = read_bom(args.new)
+    result = diff(old, new, policy)
+    if args.format == "json":
+        text = render_json(result)
+    elif args.format == "markdown":
+        text = render_markdown(result)
+    else:
+        text = render_text(result, colour=_colour(args))
+    emit(args, text)
+    if threshold is not None and result.at_or_above(threshold):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _checked_rules(rules: list[str]) -> list[str]:
+    from fmbom.diff import RULES
+    from fmbom.errors import ValidationError
+
+    for rule in rules:
+        if rule not in RULES:
+            known = ", ".join(sorted(RULES))
+            raise ValidationError(f"unknown rule {rule!r} (known: {known})", "--ignore")
+    return rules

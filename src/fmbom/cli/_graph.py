@@ -1,0 +1,53 @@
+"""``fmbom graph FILE``: the system and its lineage as Mermaid or Graphviz DOT."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from fmbom.cli._common import EXIT_OK, CliError, add_output, emit
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "graph",
+        help="draw the system and its lineage as Mermaid or Graphviz DOT",
+        description=(
+            "Draw the system and its lineage: each component kind with its own shape, each "
+            "relation as a labelled edge. With --diff OLD NEW, draw both versions in one "
+            "picture, colouring added (green), removed (red, dashed) and changed (orange) parts."
+        ),
+    )
+    parser.add_argument(
+        "files",
+        metavar="FILE",
+        nargs="+",
+        help="BOM file (or OLD NEW with --diff), native or CycloneDX; - for standard input",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("mermaid", "dot"),
+        default="mermaid",
+        help="output format (default: mermaid)",
+    )
+    parser.add_argument(
+        "--diff", action="store_true", help="compare two BOMs: fmbom graph --diff OLD NEW"
+    )
+    add_output(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    expected = 2 if args.diff else 1
+    if len(args.files) != expected:
+        usage = "--diff OLD NEW" if args.diff else "FILE (use --diff OLD NEW to compare two)"
+        raise CliError(f"graph takes {usage}, got {len(args.files)} file(s)")
+    from fmbom.graph import build, build_diff, to_dot, to_mermaid
+    from fmbom.io import read_bom
+
+    if args.diff:
+        graph = build_diff(read_bom(args.files[0]), read_bom(args.files[1]))
+    else:
+        graph = build(read_bom(args.files[0]))
+    emit(args, to_mermaid(graph) if args.format == "mermaid" else to_dot(graph))
+    return EXIT_OK

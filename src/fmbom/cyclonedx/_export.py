@@ -1,0 +1,508 @@
+"""fmbom → CycloneDX: builds the JSON document as plain dicts, in one linear pass.
+
+The keys of every object are inserted in the order the XML schema wants its elements, so
+the XML writer can walk the same dicts. Nothing here goes through cyclonedx-python-lib's
+serializer, whose dependency check is quadratic in the number of components.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from enum import Enum
+from functools import lru_cache
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from fmbom._version import __version__
+from fmbom.bom import Bom, Subject, Tool
+from fmbom.errors import ExportError
+from fmbom.governance import Evaluation, Governance
+from fmbom.model import (
+    AnyComponent,
+    Dataset,
+    Digest,
+    ExternalReference,
+    GuardModel,
+    InferenceProvider,
+    Model,
+    Property,
+    Relation,
+    RelationKind,
+    Router,
+    TrainingStage,
+)
+from fmbom.native import _CONVERTER
+from fmbom.cyclonedx._text import compact
+from fmbom.cyclonedx._common import (
+    COMMON_FIELDS,
+    CONTEXT_LENGTH,
+    EXPORTER_PROPERTY,
+    GOVERNANCE_PROPERTY,
+    KIND_PROPERTY,
+    PARAMETER_COUNT,
+    RELATION_PROPERTY,
+    SPEC_VERSIONS,
+    SUBJECT_PREFIX,
+    USER_PREFIX,
+    cdx_type,
+    dumps_compact,
+    encode_value,
+    field_property,
+    field_types,
+)
+
+__all__ = [
+    "SERIAL_PLACEHOLDER",
+    "build_document",
+    "hash_alg",
+    "is_service",
+    "serial_number",
+    "with_serial",
+]
+
+_HASH_ALG = {
+    "md5": "MD5",
+    "sha1": "SHA-1",
+    "sha256": "SHA-256",
+    "sha384": "SHA-384",
+    "sha512": "SHA-512",
+    "sha3-256": "SHA3-256",
+    "sha3-384": "SHA3-384",
+    "sha3-512": "SHA3-512",
+    "blake2b-256": "BLAKE2b-256",
+    "blake2b-384": "BLAKE2b-384",
+    "blake2b-512": "BLAKE2b-512",
+    "blake3": "BLAKE3",
+}
+_LINEAGE_KINDS = (RelationKind.DERIVED_FROM, RelationKind.QUANTIZED_FROM, RelationKind.ADAPTS)
+
+
+def hash_alg(digest: Digest) -> str:
+    """CycloneDX spelling of a digest algorithm."""
+    return _HASH_ALG[digest.algorithm.value]
+
+
+def is_service(component: AnyComponent) -> bool:
+    """Inference providers, and guard models or routers reached at an endpoint, are services."""
+    if isinstance(component, InferenceProvider):
+        return True
+    return isinstance(component, (GuardModel, Router)) and component.endpoint is not None
+
+
+@lru_cache(maxsize=4096)
+def _is_spdx_id(text: str) -> bool:
+    from cyclonedx.spdx import is_supported_id
+
+    return bool(is_supported_id(text))
+
+
+def licenses_json(licenses: Sequence[str]) -> list[dict[str, Any]]:
+    """SPDX ids as ``id``, a single compound expression as ``expression``, others by name."""
+    if len(licenses) == 1 and (" " in licenses[0] or "(" in licenses[0]):
+        return [{"expression": licenses[0]}]
+    out: list[dict[str, Any]] = []
+    for text in licenses:
+        key = "id" if _is_spdx_id(text) else "name"
+        out.append({"license": {key: text}})
+    return out
+
+
+def _references(items: Iterable[ExternalReference]) -> list[dict[str, Any]]:
+    out = []
+    for item in items:
+        entry: dict[str, Any] = {"type": item.type.value, "url": item.url}
+        if item.comment is not None:
+            entry["comment"] = item.comment
+        out.append(entry)
+    return out
+
+
+def _user_properties(items: Iterable[Property]) -> list[dict[str, str]]:
+    out = []
+    for prop in items:
+        name = USER_PREFIX + prop.name if prop.name.startswith("fmbom:") else prop.name
+        out.append({"name": name, "value": prop.value})
+    return out
+
+
+def _prop(name: str, value: str) -> dict[str, str]:
+    return {"name": name, "value": value}
+
+
+@lru_cache(maxsize=None)
+def _own_fields(cls: type) -> tuple[tuple[str, Any, str], ...]:
+    """(name, default, property name) of each field of ``cls`` that is not a common one."""
+    return tuple(
+        (f.name, f.default, field_property(f.name))
+        for f in attrs.fields(cls)
+        if f.name not in COMMON_FIELDS and f.name != "governance"
+    )
+
+
+def _encode(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return encode_value(value)
+
+
+def _field_properties(obj: object, skip: set[str]) -> list[dict[str, str]]:
+    """``fmbom:<field>`` properties for every non-default field not in ``skip``."""
+    out = []
+    for name, default, prop_name in _own_fields(type(obj)):
+        if name in skip:
+            continue
+        value = getattr(obj, name)
+        if value is None or (default is not attrs.NOTHING and value == default):
+            if value is None and default is attrs.NOTHING:
+                out.append({"name": prop_name, "value": encode_value(value)})
+            continue
+        out.append({"name": prop_name, "value": _encode(value)})
+    return out
+
+
+def _relation_value(relation: Relation) -> str:
+    plain: dict[str, Any] = {"kind": relation.kind.value, "target": relation.target}
+    if relation.method is not None:
+        plain["method"] = relation.method.value
+    if relation.stage is not None:
+        plain["stage"] = relation.stage.value
+    if relation.order is not None:
+        plain["order"] = relation.order
+    if relation.condition is not None:
+        plain["condition"] = relation.condition
+    return compact(plain)
+
+
+def _approach(relations: Sequence[Relation]) -> str | None:
+    stages = {r.stage for r in relations if r.kind is RelationKind.TRAINED_ON}
+    if TrainingStage.PREFERENCE in stages:
+        return "reinforcement-learning"
+    if stages & {TrainingStage.SFT, TrainingStage.SAFETY}:
+        return "supervised"
+    if TrainingStage.PRETRAINING in stages:
+        return "self-supervised"
+    return None
+
+
+def _metric(evaluation: Evaluation) -> dict[str, Any]:
+    entry: dict[str, Any] = {"type": evaluation.metric}
+    if evaluation.value is not None:
+        entry["value"] = repr(evaluation.value)
+    entry["slice"] = evaluation.benchmark
+    if evaluation.value is not None and evaluation.uncertainty is not None:
+        entry["confidenceInterval"] = {
+            "lowerBound": repr(evaluation.value - evaluation.uncertainty),
+            "upperBound": repr(evaluation.value + evaluation.uncertainty),
+        }
+    return entry
+
+
+def _governance_card(governance: Governance | None, card: dict[str, Any]) -> None:
+    """Add quantitativeAnalysis and considerations for a governance record to ``card``."""
+    if governance is None:
+        return
+    if governance.evaluations:
+        card["quantitativeAnalysis"] = {
+            "performanceMetrics": [_metric(e) for e in governance.evaluations]
+        }
+    identity = governance.identity
+    if identity is None:
+        return
+    considerations: dict[str, Any] = {}
+    if identity.intended_users:
+        considerations["users"] = list(identity.intended_users)
+    if identity.intended_uses:
+        considerations["useCases"] = list(identity.intended_uses)
+    if identity.limitations:
+        considerations["technicalLimitations"] = list(identity.limitations)
+    if identity.ethical_considerations:
+        considerations["ethicalConsiderations"] = [
+            {"name": text} for text in identity.ethical_considerations
+        ]
+    if considerations:
+        card["considerations"] = considerations
+
+
+def _model_card(model: Model, outgoing: Sequence[Relation]) -> dict[str, Any]:
+    parameters: dict[str, Any] = {}
+    approach = _approach(outgoing)
+    if approach is not None:
+        parameters["approach"] = {"type": approach}
+    if model.task is not None:
+        parameters["task"] = model.task
+    if model.architecture_family is not None:
+        parameters["architectureFamily"] = model.architecture_family
+    if model.architecture is not None:
+        parameters["modelArchitecture"] = model.architecture
+    datasets = [{"ref": r.target} for r in outgoing if r.kind is RelationKind.TRAINED_ON]
+    if datasets:
+        parameters["datasets"] = datasets
+    if model.modalities_in:
+        parameters["inputs"] = [{"format": m.value} for m in model.modalities_in]
+    if model.modalities_out:
+        parameters["outputs"] = [{"format": m.value} for m in model.modalities_out]
+    card: dict[str, Any] = {}
+    if parameters:
+        card["modelParameters"] = parameters
+    _governance_card(model.governance, card)
+    props = []
+    if model.parameter_count is not None:
+        props.append(_prop(PARAMETER_COUNT, str(model.parameter_count)))
+    if model.context_length is not None:
+        props.append(_prop(CONTEXT_LENGTH, str(model.context_length)))
+    if props:
+        card["properties"] = props
+    return card
+
+
+_MODEL_MAPPED = (
+    "task",
+    "architecture_family",
+    "architecture",
+    "modalities_in",
+    "modalities_out",
+    "parameter_count",
+    "context_length",
+)
+
+
+def _is_url(text: str) -> bool:
+    scheme, sep, rest = text.partition("://")
+    return bool(sep) and scheme.isalpha() and bool(rest) and not any(c.isspace() for c in text)
+
+
+def _dataset_entry(dataset: Dataset) -> tuple[dict[str, Any], set[str]]:
+    entry: dict[str, Any] = {"type": "dataset", "name": dataset.name}
+    mapped = set()
+    if dataset.source is not None and _is_url(dataset.source):
+        entry["contents"] = {"url": dataset.source}
+        mapped.add("source")
+    if dataset.sensitivity is not None:
+        entry["classification"] = dataset.sensitivity.value
+        mapped.add("sensitivity")
+    return entry, mapped
+
+
+def _ancestor(component: AnyComponent) -> dict[str, Any]:
+    entry: dict[str, Any] = {"type": cdx_type(component)}
+    if component.group is not None:
+        entry["group"] = component.group
+    entry["name"] = component.name
+    if component.version is not None:
+        entry["version"] = component.version
+    if component.digests:
+        entry["hashes"] = [{"alg": hash_alg(d), "content": d.value} for d in component.digests]
+    if component.purl is not None:
+        entry["purl"] = component.purl
+    return entry
+
+
+def _component(
+    component: AnyComponent, outgoing: Sequence[Relation], bom: Bom
+) -> dict[str, Any]:
+    skip = set(COMMON_FIELDS)
+    out: dict[str, Any] = {"type": cdx_type(component), "bom-ref": component.ref}
+    if component.supplier is not None:
+        out["supplier"] = {"name": component.supplier}
+    if component.group is not None:
+        out["group"] = component.group
+    out["name"] = component.name
+    if component.version is not None:
+        out["version"] = component.version
+    if component.description is not None:
+        out["description"] = component.description
+    if component.digests:
+        out["hashes"] = [{"alg": hash_alg(d), "content": d.value} for d in component.digests]
+    if component.licenses:
+        out["licenses"] = licenses_json(component.licenses)
+    if component.purl is not None:
+        out["purl"] = component.purl
+    ancestors = [bom.component(r.target) for r in outgoing if r.kind in _LINEAGE_KINDS]
+    if ancestors:
+        out["pedigree"] = {"ancestors": [_ancestor(a) for a in ancestors]}
+    if component.external_references:
+        out["externalReferences"] = _references(component.external_references)
+    card: dict[str, Any] | None = None
+    data: list[dict[str, Any]] | None = None
+    if isinstance(component, Model):
+        card = _model_card(component, outgoing)
+        skip.update(_MODEL_MAPPED)
+    elif isinstance(component, Dataset):
+        entry, mapped = _dataset_entry(component)
+        data = [entry]
+        skip.update(mapped)
+    out["properties"] = _properties(component, skip, outgoing)
+    if card:
+        out["modelCard"] = card
+    if data:
+        out["data"] = data
+    return out
+
+
+def _properties(
+    component: AnyComponent, skip: set[str], outgoing: Sequence[Relation]
+) -> list[dict[str, str]]:
+    props = [_prop(KIND_PROPERTY, component.kind.value)]
+    governance = getattr(component, "governance", None)
+    skip.add("governance")
+    if governance is not None:
+        props.append(_prop(GOVERNANCE_PROPERTY, encode_value(governance)))
+    props.extend(_field_properties(component, skip))
+    props.extend(_prop(RELATION_PROPERTY, _relation_value(r)) for r in outgoing)
+    props.extend(_user_properties(component.properties))
+    return props
+
+
+def _service(component: AnyComponent, outgoing: Sequence[Relation]) -> dict[str, Any]:
+    skip = {"ref", "name", "version", "group", "description", "licenses"}
+    skip.update({"external_references", "properties", "endpoint"})
+    out: dict[str, Any] = {"bom-ref": component.ref}
+    if isinstance(component, InferenceProvider) and component.organization is not None:
+        out["provider"] = {"name": component.organization}
+        skip.add("organization")
+    if component.group is not None:
+        out["group"] = component.group
+    out["name"] = component.name
+    if component.version is not None:
+        out["version"] = component.version
+    if component.description is not None:
+        out["description"] = component.description
+    endpoint = getattr(component, "endpoint", None)
+    if endpoint is not None:
+        out["endpoints"] = [endpoint]
+    if isinstance(component, InferenceProvider) and component.trust_zone is not None:
+        out["trustZone"] = component.trust_zone
+        skip.add("trust_zone")
+    if component.licenses:
+        out["licenses"] = licenses_json(component.licenses)
+    if component.external_references:
+        out["externalReferences"] = _references(component.external_references)
+    out["properties"] = _properties(component, skip, outgoing)
+    return out
+
+
+def _subject_ref(bom: Bom) -> str:
+    ref = "fmbom-subject"
+    index = 0
+    while ref in bom:
+        index += 1
+        ref = f"fmbom-subject-{index}"
+    return ref
+
+
+def _subject(subject: Subject, ref: str) -> dict[str, Any]:
+    model_unit = subject.unit.value in ("base-model", "adapted-model")
+    out: dict[str, Any] = {
+        "type": "machine-learning-model" if model_unit else "application",
+        "bom-ref": ref,
+    }
+    if subject.supplier is not None:
+        out["supplier"] = {"name": subject.supplier}
+    out["name"] = subject.name
+    if subject.version is not None:
+        out["version"] = subject.version
+    if subject.description is not None:
+        out["description"] = subject.description
+    if subject.licenses:
+        out["licenses"] = licenses_json(subject.licenses)
+    if subject.external_references:
+        out["externalReferences"] = _references(subject.external_references)
+    props = [_prop(SUBJECT_PREFIX + "unit", subject.unit.value)]
+    if subject.serves_end_users:
+        props.append(_prop(SUBJECT_PREFIX + "serves-end-users", "true"))
+    if subject.governance is not None:
+        props.append(_prop(SUBJECT_PREFIX + "governance", encode_value(subject.governance)))
+    out["properties"] = props
+    if model_unit:
+        card: dict[str, Any] = {}
+        _governance_card(subject.governance, card)
+        if card:
+            out["modelCard"] = card
+    return out
+
+
+def _tool(tool: Tool, exporter: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "application"}
+    if tool.vendor is not None:
+        out["supplier"] = {"name": tool.vendor}
+    out["name"] = tool.name
+    if tool.version is not None:
+        out["version"] = tool.version
+    if exporter:
+        out["properties"] = [_prop(EXPORTER_PROPERTY, "true")]
+    return out
+
+
+#: Stands for the serial number while the text it is derived from is written.
+SERIAL_PLACEHOLDER = "urn:uuid:00000000-0000-5000-8000-000000000000"
+
+
+def serial_number(text: str) -> str:
+    """A ``urn:uuid`` derived from a document's text (written with the placeholder serial)."""
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+    return uuid.UUID(bytes=digest[:16], version=5).urn
+
+
+def with_serial(text: str) -> str:
+    """Replace the placeholder serial number by one derived from the text itself."""
+    return text.replace(SERIAL_PLACEHOLDER, serial_number(text), 1)
+
+
+def build_document(bom: Bom, spec_version: str = "1.6") -> dict[str, Any]:
+    """The CycloneDX JSON document of ``bom`` as plain Python data."""
+    if spec_version not in SPEC_VERSIONS:
+        known = ", ".join(SPEC_VERSIONS)
+        raise ExportError(f"unsupported CycloneDX version {spec_version!r} (supported: {known})")
+    subject_ref = _subject_ref(bom)
+    metadata: dict[str, Any] = {}
+    if bom.metadata.timestamp is not None:
+        metadata["timestamp"] = _CONVERTER.unstructure(bom.metadata.timestamp)
+    tools = [_tool(Tool(name="fmbom", version=__version__), exporter=True)]
+    tools.extend(_tool(t) for t in bom.metadata.tools)
+    metadata["tools"] = {"components": tools}
+    if bom.metadata.authors:
+        metadata["authors"] = [{"name": a} for a in bom.metadata.authors]
+    metadata["component"] = _subject(bom.metadata.subject, subject_ref)
+
+    components: list[dict[str, Any]] = []
+    services: list[dict[str, Any]] = []
+    dependencies: list[dict[str, Any]] = []
+    targeted: set[str] = set()
+    for relation in bom.relations:
+        targeted.add(relation.target)
+    top = [c.ref for c in bom.components if c.ref not in targeted]
+    dependencies.append({"ref": subject_ref, "dependsOn": top} if top else {"ref": subject_ref})
+    for component in bom.components:
+        outgoing = bom.outgoing(component.ref)
+        if is_service(component):
+            services.append(_service(component, outgoing))
+        else:
+            components.append(_component(component, outgoing, bom))
+        targets = sorted({r.target for r in outgoing})
+        entry: dict[str, Any] = {"ref": component.ref}
+        if targets:
+            entry["dependsOn"] = targets
+        dependencies.append(entry)
+    dependencies.sort(key=lambda d: str(d["ref"]))
+
+    document: dict[str, Any] = {
+        "$schema": f"http://cyclonedx.org/schema/bom-{spec_version}.schema.json",
+        "bomFormat": "CycloneDX",
+        "specVersion": spec_version,
+        "serialNumber": SERIAL_PLACEHOLDER,
+        "version": 1,
+        "metadata": metadata,
+    }
+    if components:
+        document["components"] = components
+    if services:
+        document["services"] = services
+    document["dependencies"] = dependencies
+    return document

@@ -1,0 +1,189 @@
+"""Validation against the official CycloneDX schemas shipped with cyclonedx-python-lib.
+
+JSON documents are checked with fastjsonschema, which compiles each schema to Python code once
+per process (the SPDX, JSF and cryptography sub-schemas are resolved locally, nothing is
+fetched); on large documents it is an order of magnitude faster than jsonschema and two
+orders faster than cyclonedx-python-lib's validators. XML documents are checked with lxml's
+XSD support, each schema also parsed once per process.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+import re
+from functools import lru_cache
+from typing import Any
+
+from fmbom.errors import InputFormatError
+
+__all__ = ["json_schema_errors", "repair", "xml_schema_errors"]
+
+_SCHEMA_VERSIONS = ("1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
+
+
+def _resources() -> Any:
+    from cyclonedx.schema import _res
+
+    return _res
+
+
+@lru_cache(maxsize=None)
+def _json_validator(version: str) -> Any:
+    """The schema of ``version`` compiled to Python code by fastjsonschema (once a process)."""
+    import fastjsonschema
+
+    from cyclonedx.schema import SchemaVersion
+
+    res = _resources()
+
+    def load(path: str) -> Any:
+        with open(path, encoding="utf-8") as handle:  # noqa: PTH123
+            return json.load(handle)
+
+    prefix = "http://cyclonedx.org/schema/"
+    store = {
+        prefix + "spdx.SNAPSHOT.schema.json": load(res.SPDX_JSON),
+        prefix + "jsf-0.82.SNAPSHOT.schema.json": load(res.JSF),
+        prefix + "cryptography-defs.SNAPSHOT.schema.json": load(res.CRYPTOGRAPHY_DEFS),
+    }
+
+    def resolve(uri: str) -> Any:
+        if uri not in store:
+            raise InputFormatError(f"schema reference {uri} is not available offline")
+        return store[uri]
+
+    schema = load(res.BOM_JSON[SchemaVersion.from_version(version)])
+    unchecked = {name: _accept for name in ("iri-reference", "iri", "idn-email", "uri-reference")}
+    return fastjsonschema.compile(
+        schema,
+        handlers={"http": resolve, "https": resolve},
+        formats={**unchecked, "date-time": _is_date_time},
+    )
+
+
+def _accept(_: object) -> bool:
+    return True
+
+
+_DATE_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
+)
+
+
+def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _DATE_TIME.fullmatch(value):
+        return False
+    try:
+        datetime.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def _where(path: Any) -> str:
+    out = "$"
+    for step in path[1:]:
+        out += f"[{step}]" if str(step).isdigit() else f".{step}"
+    return out
+
+
+def json_schema_errors(document: Any) -> list[str]:
+    """Schema violations of a parsed CycloneDX JSON document (empty when valid).
+
+    Validation stops at the first violation, which is reported with its JSON path.
+    """
+    import fastjsonschema
+
+    version = document.get("specVersion") if isinstance(document, dict) else None
+    if version not in _SCHEMA_VERSIONS:
+        return [f"$.specVersion: no schema for CycloneDX {version!r}"]
+    validator = _json_validator(str(version))
+    try:
+        validator(document)
+    except fastjsonschema.JsonSchemaValueException as error:
+        message = error.message
+        if message.startswith(str(error.name)):
+            message = message[len(str(error.name)) :].strip()
+        if len(message) > 300:
+            message = message[:297] + "..."
+        return [f"{_where(error.path)}: {message}"]
+    except fastjsonschema.JsonSchemaException as error:
+        return [f"$: {error}"]
+    return []
+
+
+@lru_cache(maxsize=None)
+def _xml_schema(version: str) -> Any:
+    from lxml import etree
+
+    from cyclonedx.schema import SchemaVersion
+
+    path = _resources().BOM_XML[SchemaVersion.from_version(version)]
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.XMLSchema(etree.parse(path, parser))
+
+
+def xml_schema_errors(data: bytes, version: str, source: str = "", limit: int = 10) -> list[str]:
+    """Schema violations of a CycloneDX XML document (empty when valid)."""
+    from lxml import etree
+
+    if version not in _SCHEMA_VERSIONS:
+        return [f"no XML schema for CycloneDX {version!r}"]
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        raise InputFormatError(f"not well-formed XML: {error}", source) from None
+    schema = _xml_schema(version)
+    if schema.validate(root):
+        return []
+    return [f"line {e.line}: {e.message}" for e in list(schema.error_log)[:limit]]
+
+
+def repair(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Fix the harmless deviations other tools commonly make, on a copy.
+
+    A serial number that is not a ``urn:uuid`` is dropped (fmbom keeps none), and an SPDX
+    license id in the wrong case is corrected. Returns the copy and what was changed.
+    """
+    from cyclonedx.spdx import fixup_id, is_supported_id
+
+    fixed = copy.deepcopy(document)
+    notes: list[str] = []
+    serial = fixed.get("serialNumber")
+    if serial is not None and not re.fullmatch(
+        r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", str(serial)
+    ):
+        del fixed["serialNumber"]
+        notes.append(f"$.serialNumber: {serial!r} is not a urn:uuid; ignored")
+
+    def visit(items: Any, path: str) -> None:
+        for index, item in enumerate(items if isinstance(items, list) else ()):
+            if not isinstance(item, dict):
+                continue
+            here = f"{path}[{index}]"
+            for choice_index, choice in enumerate(item.get("licenses") or ()):
+                lic = choice.get("license") if isinstance(choice, dict) else None
+                if isinstance(lic, dict) and isinstance(lic.get("id"), str):
+                    text = lic["id"]
+                    right = fixup_id(text)
+                    if not is_supported_id(text) and right is not None:
+                        lic["id"] = right
+                        notes.append(
+                            f"{here}.licenses[{choice_index}]: SPDX id {text!r} read as {right!r}"
+                        )
+            visit(item.get("components"), f"{here}.components")
+            visit(item.get("services"), f"{here}.services")
+
+    visit(fixed.get("components"), "$.components")
+    visit(fixed.get("services"), "$.services")
+    metadata = fixed.get("metadata")
+    if isinstance(metadata, dict) and isinstance(metadata.get("component"), dict):
+        visit([metadata["component"]], "$.metadata.component")
+    return fixed, notes

@@ -1,0 +1,217 @@
+"""Diff policies: severity overrides and ignored rules, globally or for one component kind.
+
+A policy file is TOML::
+
+    ignore = ["field-changed"]             # rules never reported
+
+    [severity]                             # rule id = level
+    license-changed = "critical"
+
+    [kinds.software]                       # only for changes to software components
+    ignore = ["relation-added"]
+    severity = { version-upgraded = "info" }
+
+Settings scoped to a kind win over global ones. Unknown keys, rule ids, levels or kinds are
+errors that name the file and the key.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from fmbom.diff._rules import RULES
+from fmbom.errors import InputFormatError, ValidationError
+from fmbom.severity import Severity
+
+__all__ = ["Policy", "parse_severity_override"]
+
+_KINDS = (
+    "model",
+    "weights",
+    "tokenizer",
+    "adapter",
+    "dataset",
+    "guard-model",
+    "router",
+    "inference-provider",
+    "software",
+    "base-model",
+    "adapted-model",
+    "release-artifact",
+    "deployed-system",
+)
+
+
+def _check_rule(rule: str, where: str) -> str:
+    if rule not in RULES:
+        raise ValidationError(f"unknown rule {rule!r} (known: {', '.join(sorted(RULES))})", where)
+    return rule
+
+
+def _check_level(level: object, where: str) -> Severity:
+    if not isinstance(level, str):
+        raise ValidationError(f"a severity must be a string, got {level!r}", where)
+    try:
+        return Severity.parse(level)
+    except ValueError as error:
+        raise ValidationError(str(error), where) from None
+
+
+def _rule_set(items: Iterable[str]) -> frozenset[str]:
+    return frozenset(items)
+
+
+def _rules_map(items: Mapping[str, Severity]) -> Mapping[str, Severity]:
+    return dict(items)
+
+
+@attrs.frozen(kw_only=True)
+class _Scope:
+    ignore: frozenset[str] = frozenset()
+    severity: Mapping[str, Severity] = attrs.field(factory=dict, converter=_rules_map)
+
+
+def _scope(table: Any, where: str) -> _Scope:
+    if not isinstance(table, dict):
+        raise ValidationError("expected a table", where)
+    unknown = sorted(set(table) - {"ignore", "severity"})
+    if unknown:
+        raise ValidationError(f"unknown key {unknown[0]!r} (expected ignore, severity)", where)
+    ignore = table.get("ignore", [])
+    if not isinstance(ignore, list):
+        raise ValidationError("ignore must be a list of rule ids", f"{where}.ignore".lstrip("."))
+    ignored = frozenset(
+        _check_rule(r, f"{where}.ignore".lstrip(".")) if isinstance(r, str) else _bad_rule(r, where)
+        for r in ignore
+    )
+    levels = table.get("severity", {})
+    if not isinstance(levels, dict):
+        raise ValidationError("severity must be a table of rule = level", f"{where}.severity")
+    severity = {
+        _check_rule(rule, f"{where}.severity".lstrip(".")): _check_level(
+            level, f"{where}.severity.{rule}".lstrip(".")
+        )
+        for rule, level in levels.items()
+    }
+    return _Scope(ignore=ignored, severity=severity)
+
+
+def _bad_rule(value: object, where: str) -> str:
+    raise ValidationError(f"a rule id must be a string, got {value!r}", f"{where}.ignore")
+
+
+@attrs.frozen(kw_only=True)
+class Policy:
+    """Severity overrides and ignored rules, optionally scoped to a component kind.
+
+    Build one with :meth:`from_toml`, :meth:`load` or directly::
+
+        Policy(ignore={"field-changed"}, severity={"license-changed": Severity.CRITICAL})
+    """
+
+    ignore: frozenset[str] = attrs.field(default=frozenset(), converter=_rule_set)
+    severity: Mapping[str, Severity] = attrs.field(factory=dict, converter=_rules_map)
+    kinds: Mapping[str, _Scope] = attrs.field(factory=dict, converter=dict)
+
+    def __attrs_post_init__(self) -> None:
+        for rule in (*self.ignore, *self.severity):
+            _check_rule(rule, "policy")
+        for kind in self.kinds:
+            if kind not in _KINDS:
+                raise ValidationError(
+                    f"unknown component kind {kind!r} (known: {', '.join(_KINDS)})", "kinds"
+                )
+
+    @classmethod
+    def from_mapping(cls, document: Mapping[str, Any], source: str = "policy") -> Policy:
+        """Build a policy from a parsed TOML document."""
+        unknown = sorted(set(document) - {"ignore", "severity", "kinds"})
+        if unknown:
+            raise ValidationError(
+                f"unknown key {unknown[0]!r} (expected ignore, severity, kinds)", source
+            )
+        top = _scope({k: v for k, v in document.items() if k != "kinds"}, "")
+        kinds_table = document.get("kinds", {})
+        if not isinstance(kinds_table, dict):
+            raise ValidationError("kinds must be a table of [kinds.KIND] tables", source)
+        kinds = {}
+        for kind, table in kinds_table.items():
+            if kind not in _KINDS:
+                raise ValidationError(
+                    f"unknown component kind {kind!r} (known: {', '.join(_KINDS)})",
+                    f"{source}: kinds",
+                )
+            try:
+                kinds[kind] = _scope(table, f"kinds.{kind}")
+            except ValidationError as error:
+                raise ValidationError(error.message, f"{source}: {error.path}") from None
+        return cls(ignore=top.ignore, severity=top.severity, kinds=kinds)
+
+    @classmethod
+    def from_toml(cls, text: str, source: str = "policy") -> Policy:
+        """Parse a TOML policy document."""
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover - exercised on Python 3.10 only
+            import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+        try:
+            document = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise InputFormatError(f"not valid TOML: {error}", source) from None
+        try:
+            return cls.from_mapping(document, source)
+        except ValidationError as error:
+            if error.path.startswith(source):
+                raise
+            where = f"{source}: {error.path}" if error.path else source
+            raise ValidationError(error.message, where) from None
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Policy:
+        """Read a TOML policy file."""
+        name = os.fspath(path)
+        try:
+            text = Path(name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            why = getattr(error, "strerror", None) or str(error)
+            raise InputFormatError(f"cannot read policy: {why}", name) from None
+        return cls.from_toml(text, name)
+
+    def with_overrides(
+        self,
+        *,
+        ignore: Iterable[str] = (),
+        severity: Mapping[str, Severity] | None = None,
+    ) -> Policy:
+        """This policy with more ignored rules and global severity overrides (which win)."""
+        return attrs.evolve(
+            self,
+            ignore=self.ignore | frozenset(ignore),
+            severity={**self.severity, **(severity or {})},
+        )
+
+    def resolve(self, rule: str, kind: str, default: Severity) -> Severity | None:
+        """The severity a change gets under this policy, or None when it is ignored."""
+        scope = self.kinds.get(kind)
+        if scope is not None:
+            if rule in scope.ignore:
+                return None
+            if rule in scope.severity:
+                return scope.severity[rule]
+        if rule in self.ignore:
+            return None
+        return self.severity.get(rule, default)
+
+
+def parse_severity_override(text: str) -> tuple[str, Severity]:
+    """Read a ``RULE=LEVEL`` override, such as ``license-changed=critical``."""
+    rule, sep, level = text.partition("=")
+    if not sep:
+        raise ValidationError(f"expected RULE=LEVEL, got {text!r}", "--severity")
+    return _check_rule(rule.strip(), "--severity"), _check_level(level, "--severity")

@@ -1,0 +1,185 @@
+"""The header of a GGUF file: version, metadata key/values and tensor descriptions.
+
+Every count and length read from the file is checked against the bytes left in the file
+before anything is allocated, so a corrupt or hostile header is a clear error, not a memory
+blow-up. Large arrays (token scores, merges) are skipped over, except the token list, which
+is kept to resolve special tokens.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from pathlib import Path
+from typing import Any, BinaryIO, Final
+
+import attrs
+
+from fmbom.errors import ScanError
+
+__all__ = ["GGUF_FILE_TYPES", "GgufArray", "GgufHeader", "read_gguf_header"]
+
+_MAGIC: Final = b"GGUF"
+_SCALARS: Final = {
+    0: ("<B", 1), 1: ("<b", 1), 2: ("<H", 2), 3: ("<h", 2), 4: ("<I", 4), 5: ("<i", 4),
+    6: ("<f", 4), 7: ("<?", 1), 10: ("<Q", 8), 11: ("<q", 8), 12: ("<d", 8),
+}  # fmt: skip
+_STRING: Final = 8
+_ARRAY: Final = 9
+#: Arrays of strings kept in full (others are only counted).
+_KEEP_ARRAYS: Final = frozenset({"tokenizer.ggml.tokens"})
+_MAX_DIMS: Final = 8
+
+#: llama.cpp ``general.file_type`` values (``LLAMA_FTYPE_*``).
+GGUF_FILE_TYPES: Final = {
+    0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 7: "Q8_0", 8: "Q5_0", 9: "Q5_1", 10: "Q2_K",
+    11: "Q3_K_S", 12: "Q3_K_M", 13: "Q3_K_L", 14: "Q4_K_S", 15: "Q4_K_M", 16: "Q5_K_S",
+    17: "Q5_K_M", 18: "Q6_K", 19: "IQ2_XXS", 20: "IQ2_XS", 21: "Q2_K_S", 22: "IQ3_XS",
+    23: "IQ3_XXS", 24: "IQ1_S", 25: "IQ4_NL", 26: "IQ3_S", 27: "IQ3_M", 28: "IQ2_S",
+    29: "IQ2_M", 30: "IQ4_XS", 31: "IQ1_M", 32: "BF16", 36: "TQ1_0", 37: "TQ2_0",
+    38: "MXFP4_MOE",
+}  # fmt: skip
+
+#: ggml tensor types (``GGML_TYPE_*``) by id.
+_TENSOR_TYPES: Final = {
+    0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 6: "Q5_0", 7: "Q5_1", 8: "Q8_0", 9: "Q8_1",
+    10: "Q2_K", 11: "Q3_K", 12: "Q4_K", 13: "Q5_K", 14: "Q6_K", 15: "Q8_K", 16: "IQ2_XXS",
+    17: "IQ2_XS", 18: "IQ3_XXS", 19: "IQ1_S", 20: "IQ4_NL", 21: "IQ3_S", 22: "IQ2_S",
+    23: "IQ4_XS", 24: "I8", 25: "I16", 26: "I32", 27: "I64", 28: "F64", 29: "IQ1_M",
+    30: "BF16", 34: "TQ1_0", 35: "TQ2_0", 39: "MXFP4",
+}  # fmt: skip
+
+
+@attrs.frozen(kw_only=True)
+class GgufArray:
+    """An array value that was counted but not kept."""
+
+    item_type: int
+    length: int
+
+
+@attrs.frozen(kw_only=True)
+class GgufHeader:
+    """The parsed header."""
+
+    version: int
+    tensor_count: int
+    metadata: dict[str, Any]
+    parameters_by_type: dict[str, int]
+
+    @property
+    def parameter_count(self) -> int:
+        """Elements over all tensors."""
+        return sum(self.parameters_by_type.values())
+
+
+class _Reader:
+    def __init__(self, handle: BinaryIO, size: int, name: str) -> None:
+        self.handle = handle
+        self.size = size
+        self.pos = 0
+        self.name = name
+
+    def fail(self, why: str) -> ScanError:
+        return ScanError(f"{self.name}: malformed GGUF header at byte {self.pos}: {why}")
+
+    def read(self, count: int) -> bytes:
+        if count > self.size - self.pos:
+            raise self.fail(f"needs {count} bytes, only {self.size - self.pos} left (truncated)")
+        data = self.handle.read(count)
+        if len(data) != count:
+            raise self.fail("truncated")
+        self.pos += count
+        return data
+
+    def skip(self, count: int) -> None:
+        if count > self.size - self.pos:
+            raise self.fail(f"needs {count} bytes, only {self.size - self.pos} left (truncated)")
+        self.handle.seek(count, 1)
+        self.pos += count
+
+    def u32(self) -> int:
+        value: int = struct.unpack("<I", self.read(4))[0]
+        return value
+
+    def u64(self) -> int:
+        value: int = struct.unpack("<Q", self.read(8))[0]
+        return value
+
+    def string(self) -> str:
+        length = self.u64()
+        return self.read(length).decode("utf-8", errors="replace")
+
+    def skip_string(self) -> None:
+        self.skip(self.u64())
+
+    def count(self, what: str, minimum_item_size: int) -> int:
+        value = self.u64()
+        if value * minimum_item_size > self.size - self.pos:
+            raise self.fail(f"{what} count {value} cannot fit in the file (truncated or corrupt)")
+        return value
+
+    def value(self, value_type: int, key: str) -> Any:
+        if value_type in _SCALARS:
+            fmt, width = _SCALARS[value_type]
+            return struct.unpack(fmt, self.read(width))[0]
+        if value_type == _STRING:
+            return self.string()
+        if value_type == _ARRAY:
+            item_type = self.u32()
+            if item_type in _SCALARS:
+                width = _SCALARS[item_type][1]
+                length = self.count("array", width)
+                self.skip(length * width)
+                return GgufArray(item_type=item_type, length=length)
+            if item_type == _STRING:
+                length = self.count("array", 8)
+                if key in _KEEP_ARRAYS:
+                    return [self.string() for _ in range(length)]
+                for _ in range(length):
+                    self.skip_string()
+                return GgufArray(item_type=item_type, length=length)
+            if item_type == _ARRAY:
+                length = self.count("array", 12)
+                for _ in range(length):
+                    self.value(_ARRAY, "")
+                return GgufArray(item_type=item_type, length=length)
+            raise self.fail(f"unknown array item type {item_type} for {key!r}")
+        raise self.fail(f"unknown value type {value_type} for {key!r}")
+
+
+def read_gguf_header(path: Path, size: int) -> GgufHeader:
+    """Read and check the header of a GGUF file; :class:`ScanError` when it is malformed."""
+    try:
+        with path.open("rb") as handle:
+            return _read(_Reader(handle, size, path.name))
+    except OSError as error:
+        raise ScanError(f"{path.name}: cannot read: {error.strerror or error}") from None
+
+
+def _read(reader: _Reader) -> GgufHeader:
+    if reader.read(4) != _MAGIC:
+        raise reader.fail("no GGUF magic")
+    version = reader.u32()
+    if version not in (2, 3):
+        raise reader.fail(f"unsupported GGUF version {version}")
+    tensor_count = reader.count("tensor", 24)
+    kv_count = reader.count("metadata", 13)
+    metadata: dict[str, Any] = {}
+    for _ in range(kv_count):
+        key = reader.string()
+        metadata[key] = reader.value(reader.u32(), key)
+    by_type: dict[str, int] = {}
+    for _ in range(tensor_count):
+        reader.skip_string()
+        dims = reader.u32()
+        if dims > _MAX_DIMS:
+            raise reader.fail(f"tensor with {dims} dimensions")
+        shape = [reader.u64() for _ in range(dims)]
+        type_id = reader.u32()
+        reader.skip(8)
+        name = _TENSOR_TYPES.get(type_id, f"type-{type_id}")
+        by_type[name] = by_type.get(name, 0) + math.prod(shape)
+    return GgufHeader(
+        version=version, tensor_count=tensor_count, metadata=metadata, parameters_by_type=by_type
+    )
