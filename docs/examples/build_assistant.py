@@ -195,6 +195,8 @@ def datasets() -> list[Dataset]:
             purpose=DatasetPurpose.EVALUATION,
             modalities=[Modality.TEXT],
             records=4_000,
+            source="Support questions written by Acme AI staff, with reference answers",
+            collection_method="human annotation",
             sensitivity=Sensitivity.NONE,
         ),
         Dataset(
@@ -207,6 +209,8 @@ def datasets() -> list[Dataset]:
             purpose=DatasetPurpose.EVALUATION,
             modalities=[Modality.TEXT],
             records=12_500,
+            source="Red-team exercises by Acme AI and an external testing firm",
+            collection_method="adversarial human writing and automated attack generation",
             sensitivity=Sensitivity.NONE,
             description="Adversarial prompts for jailbreak and harmful-content testing",
         ),
@@ -214,6 +218,34 @@ def datasets() -> list[Dataset]:
 
 
 # --- models, weights, tokenizer, adapter ---------------------------------------------------
+
+# Evaluation evidence quoted both in a model's record and in the deployed system's record.
+BASE_HELPFULNESS = Evaluation(
+    benchmark="acme-helpfulness-eval",
+    metric="win-rate",
+    unit=Unit.BASE_MODEL,
+    source_type=SourceType.PEER_REVIEWED,
+    value=0.48,
+    uncertainty=0.02,
+    harness="lm-eval",
+    harness_version="0.4.5",
+    date=datetime.date(2025, 9, 1),
+    evaluated_version="1.0",
+    source_url="https://doi.org/10.0000/acme-lm-8b",
+)
+INSTRUCT_HELPFULNESS = Evaluation(
+    benchmark="acme-helpfulness-eval",
+    metric="win-rate",
+    unit=Unit.ADAPTED_MODEL,
+    source_type=SourceType.PROVIDER_CLAIM,
+    value=0.71,
+    uncertainty=0.02,
+    harness="lm-eval",
+    harness_version="0.4.5",
+    setup="0-shot, greedy decoding, judged against acme-lm-7b-instruct",
+    date=datetime.date(2025, 10, 20),
+    evaluated_version="1.0",
+)
 
 
 def tokenizer() -> Tokenizer:
@@ -234,6 +266,50 @@ def tokenizer() -> Tokenizer:
             SpecialToken(role="pad", content="<|pad|>"),
         ],
         chat_template_digest=sha256("chat_template.jinja v3"),
+    )
+
+
+def base_governance() -> Governance:
+    """The governance record of the pretrained model (the base-model unit)."""
+    return Governance(
+        identity=Identity(
+            provider=SUPPLIER,
+            contact="model-safety@acme.example",
+            release_date=datetime.date(2025, 9, 15),
+            intended_uses=["research", "fine-tuning by contracted customers"],
+            intended_users=["machine-learning engineers"],
+            out_of_scope_uses=["direct use with end users without post-training"],
+            limitations=["not instruction-tuned or safety-tuned", "English and code only"],
+        ),
+        training_data=TrainingData(
+            content_summary="Filtered web text (86%) and permissively licensed code (14%)",
+            data_sources=["acme-webtext", "acme-code-corpus"],
+            data_cutoff=datetime.date(2025, 6, 30),
+            filtering="deduplication, toxicity and PII filters, TDM opt-out removal",
+            copyright_policy="https://acme.example/policies/copyright",
+            personal_data_handling="PII detected and masked before training",
+            training_compute_flops=7.1e23,
+            energy_kwh=1_420_000.0,
+        ),
+        post_training=PostTraining(summary="none: this is the pretrained model"),
+        evaluations=[BASE_HELPFULNESS],
+        controls=ReleaseControls(
+            access_tier="weights gated to contracted customers under the model license",
+            weight_security="weights encrypted at rest, downloads signed and logged",
+            monitoring="download audit log reviewed monthly",
+            abuse_reporting="abuse@acme.example",
+            vulnerability_disclosure="https://acme.example/security",
+            incident_response="licence revocation and customer notice within 72 h",
+            rollback="previous weights kept for 12 months",
+            misuse_risk_assessment="pre-release dual-use assessment, reviewed 2025-08",
+        ),
+        obligations=DownstreamObligations(
+            integration_guidance="https://acme.example/docs/acme-lm-integration",
+            prohibited_uses=["surveillance", "generating disinformation"],
+            human_oversight="post-train and evaluate before any end-user deployment",
+            user_notice="disclose AI use to end users of derived systems",
+            update_triggers=["new weights", "new training data"],
+        ),
     )
 
 
@@ -266,19 +342,7 @@ def adapted_governance() -> Governance:
             safety_tuning="Refusal training on the internal harmful-request taxonomy",
         ),
         evaluations=[
-            Evaluation(
-                benchmark="acme-helpfulness-eval",
-                metric="win-rate",
-                unit=Unit.ADAPTED_MODEL,
-                source_type=SourceType.PROVIDER_CLAIM,
-                value=0.71,
-                uncertainty=0.02,
-                harness="lm-eval",
-                harness_version="0.4.5",
-                setup="0-shot, greedy decoding, judged against acme-lm-7b-instruct",
-                date=datetime.date(2025, 10, 20),
-                evaluated_version="1.0",
-            ),
+            INSTRUCT_HELPFULNESS,
             Evaluation(
                 benchmark="acme-redteam-prompts",
                 metric="attack-success-rate",
@@ -290,6 +354,20 @@ def adapted_governance() -> Governance:
                 date=datetime.date(2025, 10, 22),
                 evaluated_version="1.0",
             ),
+            Evaluation(
+                benchmark="acme-redteam-prompts",
+                metric="attack-success-rate",
+                unit=Unit.ADAPTED_MODEL,
+                source_type=SourceType.INDEPENDENT_AUDIT,
+                category=EvaluationCategory.SAFETY,
+                value=0.047,
+                uncertainty=0.004,
+                passed=True,
+                setup="model alone, no guard model; 12,500 prompts, 3 attack strategies",
+                date=datetime.date(2025, 10, 30),
+                evaluated_version="1.0",
+                source_url="https://audits.example/reports/acme-lm-8b-instruct-2025-10",
+            ),
         ],
         controls=ReleaseControls(
             access_tier="weights gated to contracted customers",
@@ -299,6 +377,7 @@ def adapted_governance() -> Governance:
             vulnerability_disclosure="https://acme.example/security",
             incident_response="24 h triage, customer notice within 72 h",
             rollback="previous weights kept for 12 months",
+            misuse_risk_assessment="internal red-team review before each release",
         ),
         obligations=DownstreamObligations(
             integration_guidance="https://acme.example/docs/acme-lm-integration",
@@ -330,6 +409,7 @@ def models() -> list[AnyComponent]:
             parameter_count=8_030_000_000,
             context_length=32_768,
             access_route=AccessRoute.GATED_WEIGHTS,
+            governance=base_governance(),
             external_references=[
                 ExternalReference(
                     url="https://acme.example/models/acme-lm-8b",
@@ -630,34 +710,7 @@ def system_evaluations(*, refreshed: bool) -> list[Evaluation]:
             evaluated_version="1.5.0",
             source_url="https://audits.example/reports/acme-support-assistant-2026-02",
         )
-    return [
-        Evaluation(
-            benchmark="acme-helpfulness-eval",
-            metric="win-rate",
-            unit=Unit.BASE_MODEL,
-            source_type=SourceType.PEER_REVIEWED,
-            value=0.48,
-            uncertainty=0.02,
-            harness="lm-eval",
-            harness_version="0.4.5",
-            date=datetime.date(2025, 9, 1),
-            evaluated_version="1.0",
-            source_url="https://doi.org/10.0000/acme-lm-8b",
-        ),
-        Evaluation(
-            benchmark="acme-helpfulness-eval",
-            metric="win-rate",
-            unit=Unit.ADAPTED_MODEL,
-            source_type=SourceType.PROVIDER_CLAIM,
-            value=0.71,
-            uncertainty=0.02,
-            harness="lm-eval",
-            harness_version="0.4.5",
-            date=datetime.date(2025, 10, 20),
-            evaluated_version="1.0",
-        ),
-        deployed,
-    ]
+    return [BASE_HELPFULNESS, INSTRUCT_HELPFULNESS, deployed]
 
 
 def subject(version: str, *, refreshed: bool) -> Subject:

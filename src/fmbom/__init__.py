@@ -15,6 +15,7 @@ and read BOMs from files in any supported format::
 
 from fmbom._version import __version__
 from fmbom.bom import Bom, BomMetadata, Subject, Tool, identity_key
+from fmbom.diff import Change, ChangeSubject, DiffResult, diff
 from fmbom.errors import (
     BomValidationError,
     ExportError,
@@ -84,11 +85,14 @@ __all__ = [
     "Bom",
     "BomMetadata",
     "BomValidationError",
+    "Change",
+    "ChangeSubject",
     "Component",
     "ComponentKind",
     "Dataset",
     "DatasetPurpose",
     "DerivationMethod",
+    "DiffResult",
     "Digest",
     "DownstreamObligations",
     "Evaluation",
@@ -134,6 +138,7 @@ __all__ = [
     "WeightFormat",
     "Weights",
     "__version__",
+    "diff",
     "dumps",
     "identity_key",
     "loads",

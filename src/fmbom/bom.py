@@ -209,14 +209,15 @@ class Bom:
         by_ref = self._index.by_ref
         for index, relation in enumerate(self.relations):
             path = f"relations[{index}]"
-            if relation.key in seen:
+            key = relation.key
+            if key in seen:
                 yield BomValidationError(
                     f"duplicate {relation.kind.value} relation {relation.source!r} -> "
                     f"{relation.target!r} (the same relation is listed twice)",
                     path,
                 )
                 continue
-            seen.add(relation.key)
+            seen.add(key)
             source = by_ref.get(relation.source)
             target = by_ref.get(relation.target)
             if source is None:

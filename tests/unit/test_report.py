@@ -7,6 +7,7 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
+import attrs
 import pytest
 
 from fmbom import (
@@ -14,6 +15,7 @@ from fmbom import (
     Dataset,
     Governance,
     Model,
+    ModelRole,
     Relation,
     RelationKind,
     Software,
@@ -149,9 +151,13 @@ def test_evaluations_are_grouped_by_unit_then_source() -> None:
 
 
 def test_findings_section_reflects_the_profile() -> None:
-    bom = read_bom(EXAMPLES / "assistant-v1.json")
+    example = read_bom(EXAMPLES / "assistant-v1.json")
+    assert "Profile minimum-record: 0 finding(s)." in to_markdown(example)
+    base = next(m for m in example.of_type(Model) if m.role is ModelRole.BASE)
+    bom = example.replace(attrs.evolve(base, governance=None))
     assert "gpai-copyright-policy-missing" in to_markdown(bom, profile="eu-ai-act-gpai")
     assert "gpai-copyright-policy-missing" not in to_markdown(bom)
+    assert "| high | record-section-missing | model acme-lm-8b |" in to_markdown(bom)
     assert "not a finding of safety or compliance" in to_markdown(bom)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, Literal
 
 from fmbom.cli._common import EXIT_OK, CliError, add_output, emit
 
@@ -51,23 +51,23 @@ def run(args: argparse.Namespace) -> int:
         bom, warnings = cyclonedx.load_with_report(raw, source=args.file)
         for warning in warnings:
             sys.stderr.write(f"fmbom: warning: {args.file}: {warning}\n")
+    encoding: Literal["json", "xml"] = "json" if args.format == "cyclonedx-json" else "xml"
+    if not args.merge:
+        emit(args, cyclonedx.dumps(bom, format=encoding, spec_version=args.spec_version))
+        return EXIT_OK
     document = cyclonedx.to_dict(bom, spec_version=args.spec_version)
-    if args.merge:
-        sbom_raw = read_bytes(args.merge)
-        try:
-            sbom = json.loads(sbom_raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise CliError(f"{args.merge}: not valid JSON: {error}") from None
-        document = cyclonedx.merge(document, sbom)
-        problems = cyclonedx.document_errors(document)
-        if problems:
-            raise CliError(
-                f"{args.merge}: the merged document is not valid CycloneDX "
-                f"{args.spec_version}: {problems[0]}"
-            )
-    if args.format == "cyclonedx-json":
-        text = cyclonedx.write(document, "json")
-    else:
-        text = cyclonedx.write(document, "xml")
+    sbom_raw = read_bytes(args.merge)
+    try:
+        sbom = json.loads(sbom_raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise CliError(f"{args.merge}: not valid JSON: {error}") from None
+    document = cyclonedx.merge(document, sbom)
+    problems = cyclonedx.document_errors(document)
+    if problems:
+        raise CliError(
+            f"{args.merge}: the merged document is not valid CycloneDX "
+            f"{args.spec_version}: {problems[0]}"
+        )
+    text = cyclonedx.write(document, encoding)
     emit(args, text)
     return EXIT_OK

@@ -136,9 +136,7 @@ def _check_schema(
                 return fixed, notes
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise InputFormatError(
-            f"not valid CycloneDX {version}: {errors[0]}{more}", source
-        )
+        raise InputFormatError(f"not valid CycloneDX {version}: {errors[0]}{more}", source)
     return document, []
 
 
@@ -167,9 +165,7 @@ def loads(data: bytes | str, source: str = "", *, validate: bool = True) -> Bom:
     return load_with_report(data, source, validate=validate)[0]
 
 
-def from_json_dict(
-    document: dict[str, Any], source: str = "", *, validate: bool = True
-) -> Bom:
+def from_json_dict(document: dict[str, Any], source: str = "", *, validate: bool = True) -> Bom:
     """Read an already parsed CycloneDX JSON document."""
     return from_json_dict_with_report(document, source, validate=validate)[0]
 

@@ -8,13 +8,12 @@ import json
 import typing
 from collections.abc import Iterator
 from enum import Enum
-from functools import lru_cache
 from typing import Any, Final
 
 import attrs
 
-from fmbom.native import _CONVERTER
 from fmbom.model import ComponentKind, Software, SoftwareRole
+from fmbom.native import _CONVERTER
 
 __all__ = [
     "COMMON_FIELDS",
@@ -109,11 +108,16 @@ def field_property(name: str) -> str:
     return "fmbom:" + name.replace("_", "-")
 
 
-@lru_cache(maxsize=None)
+_FIELD_TYPES: dict[type, dict[str, Any]] = {}
+
+
 def field_types(cls: type) -> dict[str, Any]:
     """Resolved types of the attrs fields of ``cls`` (strings under postponed annotations)."""
-    hints = typing.get_type_hints(cls)
-    return {f.name: hints[f.name] for f in attrs.fields(cls)}
+    found = _FIELD_TYPES.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = _FIELD_TYPES[cls] = {f.name: hints[f.name] for f in attrs.fields(cls)}
+    return found
 
 
 def _is_plain(tp: Any) -> bool:

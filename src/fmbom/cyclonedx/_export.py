@@ -8,16 +8,33 @@ serializer, whose dependency check is quadratic in the number of components.
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
+from collections.abc import Iterable, Sequence
 from enum import Enum
 from functools import lru_cache
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
 
 from fmbom._version import __version__
 from fmbom.bom import Bom, Subject, Tool
+from fmbom.cyclonedx._common import (
+    COMMON_FIELDS,
+    CONTEXT_LENGTH,
+    EXPORTER_PROPERTY,
+    GOVERNANCE_PROPERTY,
+    KIND_PROPERTY,
+    PARAMETER_COUNT,
+    RELATION_PROPERTY,
+    SPEC_VERSIONS,
+    SUBJECT_PREFIX,
+    USER_PREFIX,
+    cdx_type,
+    encode_value,
+    field_property,
+)
+from fmbom.cyclonedx._text import compact
 from fmbom.errors import ExportError
 from fmbom.governance import Evaluation, Governance
 from fmbom.model import (
@@ -35,24 +52,6 @@ from fmbom.model import (
     TrainingStage,
 )
 from fmbom.native import _CONVERTER
-from fmbom.cyclonedx._text import compact
-from fmbom.cyclonedx._common import (
-    COMMON_FIELDS,
-    CONTEXT_LENGTH,
-    EXPORTER_PROPERTY,
-    GOVERNANCE_PROPERTY,
-    KIND_PROPERTY,
-    PARAMETER_COUNT,
-    RELATION_PROPERTY,
-    SPEC_VERSIONS,
-    SUBJECT_PREFIX,
-    USER_PREFIX,
-    cdx_type,
-    dumps_compact,
-    encode_value,
-    field_property,
-    field_types,
-)
 
 __all__ = [
     "SERIAL_PLACEHOLDER",
@@ -110,9 +109,19 @@ def licenses_json(licenses: Sequence[str]) -> list[dict[str, Any]]:
     return out
 
 
+_URI = re.compile(r"(?:[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+")
+
+
+def uri_safe(text: str) -> bool:
+    """True when ``text`` is a URI every CycloneDX schema accepts (XML's anyURI is strict)."""
+    return _URI.fullmatch(text) is not None
+
+
 def _references(items: Iterable[ExternalReference]) -> list[dict[str, Any]]:
     out = []
     for item in items:
+        if not uri_safe(item.url):
+            continue
         entry: dict[str, Any] = {"type": item.type.value, "url": item.url}
         if item.comment is not None:
             entry["comment"] = item.comment
@@ -132,14 +141,19 @@ def _prop(name: str, value: str) -> dict[str, str]:
     return {"name": name, "value": value}
 
 
-@lru_cache(maxsize=None)
+_OWN_FIELDS: dict[type, tuple[tuple[str, Any, str], ...]] = {}
+
+
 def _own_fields(cls: type) -> tuple[tuple[str, Any, str], ...]:
     """(name, default, property name) of each field of ``cls`` that is not a common one."""
-    return tuple(
-        (f.name, f.default, field_property(f.name))
-        for f in attrs.fields(cls)
-        if f.name not in COMMON_FIELDS and f.name != "governance"
-    )
+    found = _OWN_FIELDS.get(cls)
+    if found is None:
+        found = _OWN_FIELDS[cls] = tuple(
+            (f.name, f.default, field_property(f.name))
+            for f in attrs.fields(cls)
+            if f.name not in COMMON_FIELDS and f.name != "governance"
+        )
+    return found
 
 
 def _encode(value: Any) -> str:
@@ -177,7 +191,8 @@ def _relation_value(relation: Relation) -> str:
         plain["order"] = relation.order
     if relation.condition is not None:
         plain["condition"] = relation.condition
-    return compact(plain)
+    text: str = compact(plain)
+    return text
 
 
 def _approach(relations: Sequence[Relation]) -> str | None:
@@ -281,7 +296,7 @@ def _is_url(text: str) -> bool:
 def _dataset_entry(dataset: Dataset) -> tuple[dict[str, Any], set[str]]:
     entry: dict[str, Any] = {"type": "dataset", "name": dataset.name}
     mapped = set()
-    if dataset.source is not None and _is_url(dataset.source):
+    if dataset.source is not None and _is_url(dataset.source) and uri_safe(dataset.source):
         entry["contents"] = {"url": dataset.source}
         mapped.add("source")
     if dataset.sensitivity is not None:
@@ -304,9 +319,7 @@ def _ancestor(component: AnyComponent) -> dict[str, Any]:
     return entry
 
 
-def _component(
-    component: AnyComponent, outgoing: Sequence[Relation], bom: Bom
-) -> dict[str, Any]:
+def _component(component: AnyComponent, outgoing: Sequence[Relation], bom: Bom) -> dict[str, Any]:
     skip = set(COMMON_FIELDS)
     out: dict[str, Any] = {"type": cdx_type(component), "bom-ref": component.ref}
     if component.supplier is not None:
@@ -327,8 +340,9 @@ def _component(
     ancestors = [bom.component(r.target) for r in outgoing if r.kind in _LINEAGE_KINDS]
     if ancestors:
         out["pedigree"] = {"ancestors": [_ancestor(a) for a in ancestors]}
-    if component.external_references:
-        out["externalReferences"] = _references(component.external_references)
+    references = _references(component.external_references)
+    if references:
+        out["externalReferences"] = references
     card: dict[str, Any] | None = None
     data: list[dict[str, Any]] | None = None
     if isinstance(component, Model):
@@ -347,7 +361,10 @@ def _component(
 
 
 def _properties(
-    component: AnyComponent, skip: set[str], outgoing: Sequence[Relation]
+    component: AnyComponent,
+    skip: set[str],
+    outgoing: Sequence[Relation],
+    service: bool = False,
 ) -> list[dict[str, str]]:
     props = [_prop(KIND_PROPERTY, component.kind.value)]
     governance = getattr(component, "governance", None)
@@ -355,6 +372,17 @@ def _properties(
     if governance is not None:
         props.append(_prop(GOVERNANCE_PROPERTY, encode_value(governance)))
     props.extend(_field_properties(component, skip))
+    unsafe = tuple(r for r in component.external_references if not uri_safe(r.url))
+    if unsafe:
+        props.append(_prop(field_property("external_references"), encode_value(unsafe)))
+    if service:
+        # A CycloneDX service has no supplier, purl or hashes.
+        for name in ("supplier", "purl", "digests"):
+            value = getattr(component, name)
+            if value:
+                props.append(_prop(field_property(name), encode_value(value)))
+            elif value is not None and name != "digests":
+                props.append(_prop(field_property(name), value))
     props.extend(_prop(RELATION_PROPERTY, _relation_value(r)) for r in outgoing)
     props.extend(_user_properties(component.properties))
     return props
@@ -362,7 +390,7 @@ def _properties(
 
 def _service(component: AnyComponent, outgoing: Sequence[Relation]) -> dict[str, Any]:
     skip = {"ref", "name", "version", "group", "description", "licenses"}
-    skip.update({"external_references", "properties", "endpoint"})
+    skip.update({"external_references", "properties"})
     out: dict[str, Any] = {"bom-ref": component.ref}
     if isinstance(component, InferenceProvider) and component.organization is not None:
         out["provider"] = {"name": component.organization}
@@ -375,16 +403,18 @@ def _service(component: AnyComponent, outgoing: Sequence[Relation]) -> dict[str,
     if component.description is not None:
         out["description"] = component.description
     endpoint = getattr(component, "endpoint", None)
-    if endpoint is not None:
+    if endpoint is not None and uri_safe(endpoint):
         out["endpoints"] = [endpoint]
+        skip.add("endpoint")
     if isinstance(component, InferenceProvider) and component.trust_zone is not None:
         out["trustZone"] = component.trust_zone
         skip.add("trust_zone")
     if component.licenses:
         out["licenses"] = licenses_json(component.licenses)
-    if component.external_references:
-        out["externalReferences"] = _references(component.external_references)
-    out["properties"] = _properties(component, skip, outgoing)
+    references = _references(component.external_references)
+    if references:
+        out["externalReferences"] = references
+    out["properties"] = _properties(component, skip, outgoing, service=True)
     return out
 
 
@@ -412,9 +442,18 @@ def _subject(subject: Subject, ref: str) -> dict[str, Any]:
         out["description"] = subject.description
     if subject.licenses:
         out["licenses"] = licenses_json(subject.licenses)
-    if subject.external_references:
-        out["externalReferences"] = _references(subject.external_references)
+    references = _references(subject.external_references)
+    if references:
+        out["externalReferences"] = references
     props = [_prop(SUBJECT_PREFIX + "unit", subject.unit.value)]
+    if len(references) != len(subject.external_references):
+        # Some URLs are not URIs the schemas accept: the whole ordered list goes here.
+        props.append(
+            _prop(
+                SUBJECT_PREFIX + "external-references",
+                encode_value(subject.external_references),
+            )
+        )
     if subject.serves_end_users:
         props.append(_prop(SUBJECT_PREFIX + "serves-end-users", "true"))
     if subject.governance is not None:
@@ -465,7 +504,15 @@ def build_document(bom: Bom, spec_version: str = "1.6") -> dict[str, Any]:
     if bom.metadata.timestamp is not None:
         metadata["timestamp"] = _CONVERTER.unstructure(bom.metadata.timestamp)
     tools = [_tool(Tool(name="fmbom", version=__version__), exporter=True)]
-    tools.extend(_tool(t) for t in bom.metadata.tools)
+    seen_tools: dict[Tool, int] = {}
+    for tool in bom.metadata.tools:
+        tool_entry = _tool(tool)
+        count = seen_tools.get(tool, 0)
+        seen_tools[tool] = count + 1
+        if count:
+            # The schema wants distinct tool entries; a repeated tool is told apart by number.
+            tool_entry["properties"] = [_prop("fmbom:occurrence", str(count + 1))]
+        tools.append(tool_entry)
     metadata["tools"] = {"components": tools}
     if bom.metadata.authors:
         metadata["authors"] = [{"name": a} for a in bom.metadata.authors]

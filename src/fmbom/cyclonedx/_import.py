@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import math
 import re
 from collections.abc import Iterator
 from typing import Any, Final
@@ -18,6 +19,20 @@ from typing import Any, Final
 import attrs
 
 from fmbom.bom import ENDPOINT_KINDS, Bom, BomMetadata, Subject, Tool
+from fmbom.cyclonedx._common import (
+    CONTEXT_LENGTH,
+    EXPORTER_PROPERTY,
+    IMPORT_PREFIX,
+    KIND_PROPERTY,
+    PARAMETER_COUNT,
+    READ_VERSIONS,
+    RELATION_PROPERTY,
+    SUBJECT_PREFIX,
+    USER_PREFIX,
+    decode_field,
+    dumps_compact,
+    field_types,
+)
 from fmbom.errors import BomValidationError, FmbomError, InputFormatError, ValidationError
 from fmbom.governance import (
     Evaluation,
@@ -47,20 +62,6 @@ from fmbom.model import (
     SoftwareRole,
 )
 from fmbom.native import _CONVERTER
-from fmbom.cyclonedx._common import (
-    CONTEXT_LENGTH,
-    EXPORTER_PROPERTY,
-    IMPORT_PREFIX,
-    KIND_PROPERTY,
-    PARAMETER_COUNT,
-    READ_VERSIONS,
-    RELATION_PROPERTY,
-    SUBJECT_PREFIX,
-    USER_PREFIX,
-    decode_field,
-    dumps_compact,
-    field_types,
-)
 
 __all__ = ["read_document"]
 
@@ -101,6 +102,28 @@ _SOFTWARE_ROLE: Final = {
 }
 _SENSITIVITY: Final = {s.value: s for s in Sensitivity}
 _MODALITY: Final = {m.value: m for m in Modality}
+_PARAMETER_KEYS: Final = frozenset(
+    {
+        "task",
+        "architectureFamily",
+        "modelArchitecture",
+        "approach",
+        "inputs",
+        "outputs",
+        "datasets",
+    }
+)
+_CONSIDERATION_KEYS: Final = frozenset(
+    {
+        "users",
+        "useCases",
+        "technicalLimitations",
+        "performanceTradeoffs",
+        "ethicalConsiderations",
+        "fairnessAssessments",
+        "environmentalConsiderations",
+    }
+)
 _SUFFIX: Final = {"k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
 _ENERGY: Final = {"kwh": 1.0, "mwh": 1e3, "gwh": 1e6, "wh": 1e-3}
 
@@ -120,7 +143,7 @@ def _float(text: Any) -> float | None:
         value = float(str(text).strip().rstrip("%"))
     except ValueError:
         return None
-    return value if value == value and abs(value) != float("inf") else None
+    return value if math.isfinite(value) else None
 
 
 def _text(value: Any) -> str:
@@ -238,7 +261,7 @@ class _Reader:
             found[digest.algorithm.value] = digest
         return list(found.values())
 
-    def references(self, data: Any, path: str, props: list[Property]) -> list[ExternalReference]:
+    def references(self, data: Any, props: list[Property]) -> list[ExternalReference]:
         found: list[ExternalReference] = []
         known = {t.value for t in ExternalReferenceType}
         for item in data if isinstance(data, list) else ():
@@ -286,17 +309,15 @@ class _Reader:
                 props.append(_keep("purl", purl))
         fields["licenses"] = self.licenses(data.get("licenses"), path, props)
         fields["digests"] = self.digests(data.get("hashes"), path, props)
-        fields["external_references"] = self.references(
-            data.get("externalReferences"), path, props
-        )
+        fields["external_references"] = self.references(data.get("externalReferences"), props)
         return fields
 
     def properties(self, data: Any) -> list[Property]:
-        found = []
-        for item in data if isinstance(data, list) else ():
-            if isinstance(item, dict) and str(item.get("name", "")).strip():
-                found.append(Property(name=str(item["name"]), value=_text(item.get("value", ""))))
-        return found
+        return [
+            Property(name=str(item["name"]), value=_text(item.get("value", "")))
+            for item in (data if isinstance(data, list) else ())
+            if isinstance(item, dict) and str(item.get("name", "")).strip()
+        ]
 
     # --- components -----------------------------------------------------------------------
 
@@ -323,6 +344,7 @@ class _Reader:
             except ValueError:
                 self.warn(entry.path, f"unknown fmbom:kind {kind_value!r}; read as CycloneDX")
             else:
+                self.own_refs.add(entry.ref)
                 return self.own_component(entry, kind, raw_props)
         return self.foreign_component(entry, raw_props)
 
@@ -366,7 +388,10 @@ class _Reader:
                 field = name[len("fmbom:") :].replace("-", "_")
                 if field in types and field not in ("ref", "properties"):
                     try:
-                        fields[field] = decode_field(cls, field, prop.value)
+                        value = decode_field(cls, field, prop.value)
+                        if field == "external_references":
+                            value = (*fields.get(field, ()), *value)
+                        fields[field] = value
                     except (FmbomError, ValueError, TypeError, KeyError) as error:
                         raise InputFormatError(
                             f"{entry.path}: property {name} cannot be read: {error}", self.source
@@ -406,7 +431,9 @@ class _Reader:
             plain = json.loads(value)
             relation = _CONVERTER.structure({**plain, "source": source}, Relation)
         except (FmbomError, ValueError, TypeError, KeyError) as error:
-            raise InputFormatError(f"{path}: bad {RELATION_PROPERTY} {value!r}: {error}", self.source) from None
+            raise InputFormatError(
+                f"{path}: bad {RELATION_PROPERTY} {value!r}: {error}", self.source
+            ) from None
         self.relations.append(relation)
 
     # --- components from other tools ----------------------------------------------------
@@ -420,7 +447,7 @@ class _Reader:
         cls: type[Any]
         if entry.service:
             cls = InferenceProvider
-            self.foreign_service(data, fields, props, entry.path)
+            self.foreign_service(data, fields, props)
         elif cdx_type == "machine-learning-model":
             cls = Model
             self.foreign_model_card(entry, fields, props)
@@ -431,7 +458,7 @@ class _Reader:
             cls = Software
             fields["role"] = _SOFTWARE_ROLE.get(cdx_type, SoftwareRole.OTHER)
             props.append(_keep("component-type", cdx_type))
-        for prop in list(props):
+        for prop in props:
             if prop.name == PARAMETER_COUNT and cls is Model and "parameter_count" not in fields:
                 count = _parse_count(prop.value)
                 if count is not None:
@@ -440,8 +467,8 @@ class _Reader:
                 length = _parse_count(prop.value)
                 if length:
                     fields["context_length"] = length
-        for tag in data.get("tags", ()) if isinstance(data.get("tags"), list) else ():
-            props.append(_keep("tag", tag))
+        tags = data.get("tags")
+        props.extend(_keep("tag", tag) for tag in (tags if isinstance(tags, list) else ()))
         pedigree = data.get("pedigree")
         if isinstance(pedigree, dict):
             extra = {k: v for k, v in pedigree.items() if k != "ancestors"}
@@ -454,7 +481,7 @@ class _Reader:
         return self.build(cls, fields, entry.path)
 
     def foreign_service(
-        self, data: dict[str, Any], fields: dict[str, Any], props: list[Property], path: str
+        self, data: dict[str, Any], fields: dict[str, Any], props: list[Property]
     ) -> None:
         provider = data.get("provider")
         if isinstance(provider, dict) and provider.get("name") is not None:
@@ -471,8 +498,8 @@ class _Reader:
         if "trustZone" in data:
             fields["trust_zone"] = str(data["trustZone"])
         if "data" in data:
-            for flow in data["data"] if isinstance(data["data"], list) else [data["data"]]:
-                props.append(_keep("data-flow", flow))
+            flows = data["data"] if isinstance(data["data"], list) else [data["data"]]
+            props.extend(_keep("data-flow", flow) for flow in flows)
 
     def foreign_data(self, entries: Any, fields: dict[str, Any], props: list[Property]) -> None:
         if not isinstance(entries, list):
@@ -519,18 +546,12 @@ class _Reader:
                     fields[field] = found
             for index, dataset in enumerate(parameters.get("datasets") or ()):
                 self.card_dataset(entry, dataset, f"{path}.modelParameters.datasets[{index}]")
-            for key in parameters:
-                if key not in (
-                    "task",
-                    "architectureFamily",
-                    "modelArchitecture",
-                    "approach",
-                    "inputs",
-                    "outputs",
-                    "datasets",
-                ):
-                    props.append(_keep(f"model-parameters.{key}", parameters[key]))
-        governance = self.card_governance(card, props, path)
+            props.extend(
+                _keep(f"model-parameters.{key}", value)
+                for key, value in parameters.items()
+                if key not in _PARAMETER_KEYS
+            )
+        governance = self.card_governance(card, props)
         if governance is not None:
             fields["governance"] = governance
         props.extend(self.properties(card.get("properties")))
@@ -551,17 +572,15 @@ class _Reader:
         self.components.append(self.build(Dataset, fields, path))
         self.pending.append((entry.ref, ref, path, RelationKind.TRAINED_ON))
 
-    def card_governance(
-        self, card: dict[str, Any], props: list[Property], path: str
-    ) -> Governance | None:
+    def card_governance(self, card: dict[str, Any], props: list[Property]) -> Governance | None:
         evaluations = []
         analysis = card.get("quantitativeAnalysis")
         if isinstance(analysis, dict):
-            for index, metric in enumerate(analysis.get("performanceMetrics") or ()):
-                if not isinstance(metric, dict):
-                    continue
-                evaluation = self.evaluation(metric, f"{path}.performanceMetrics[{index}]")
-                evaluations.append(evaluation)
+            evaluations = [
+                self.evaluation(metric)
+                for metric in analysis.get("performanceMetrics") or ()
+                if isinstance(metric, dict)
+            ]
             if "graphics" in analysis:
                 props.append(_keep("graphics", analysis["graphics"]))
         identity = None
@@ -577,7 +596,7 @@ class _Reader:
             training_data=None if energy is None else TrainingData(energy_kwh=energy),
         )
 
-    def evaluation(self, metric: dict[str, Any], path: str) -> Evaluation:
+    def evaluation(self, metric: dict[str, Any]) -> Evaluation:
         setup = []
         value = None
         if "value" in metric:
@@ -639,17 +658,11 @@ class _Reader:
         if environment is not None:
             props.append(_keep("environmental-considerations", environment))
             energy = _training_energy(environment)
-        for key in data:
-            if key not in (
-                "users",
-                "useCases",
-                "technicalLimitations",
-                "performanceTradeoffs",
-                "ethicalConsiderations",
-                "fairnessAssessments",
-                "environmentalConsiderations",
-            ):
-                props.append(_keep(f"considerations.{key}", data[key]))
+        props.extend(
+            _keep(f"considerations.{key}", value)
+            for key, value in data.items()
+            if key not in _CONSIDERATION_KEYS
+        )
         users, uses = strings("users"), strings("useCases")
         if not (users or uses or limitations or ethics):
             return None, energy
@@ -662,6 +675,9 @@ class _Reader:
         return identity, energy
 
     pending: list[tuple[str, str, str, RelationKind]] = attrs.field(factory=list)
+    own_refs: set[str] = attrs.field(factory=set)
+    by_purl: dict[str, str] = attrs.field(factory=dict)
+    by_name: dict[tuple[Any, Any, Any], list[str]] = attrs.field(factory=dict)
 
 
 def _training_energy(environment: Any) -> float | None:
@@ -681,7 +697,7 @@ def _training_energy(environment: Any) -> float | None:
     return total
 
 
-def _walk(items: Any, path: str, service: bool, parent: str | None) -> Iterator[_Entry]:
+def _walk(items: Any, path: str, *, service: bool, parent: str | None) -> Iterator[_Entry]:
     """Every component (or service) of a list, nested ones after their parent."""
     for index, item in enumerate(items if isinstance(items, list) else ()):
         if not isinstance(item, dict):
@@ -690,7 +706,9 @@ def _walk(items: Any, path: str, service: bool, parent: str | None) -> Iterator[
         entry.parent = parent
         yield entry
         key = "services" if service else "components"
-        yield from _walk(item.get(key), f"{path}[{index}].{key}", service, f"{path}[{index}]")
+        yield from _walk(
+            item.get(key), f"{path}[{index}].{key}", service=service, parent=f"{path}[{index}]"
+        )
 
 
 def read_document(document: Any, source: str = "") -> tuple[Bom, list[str]]:
@@ -706,8 +724,8 @@ def read_document(document: Any, source: str = "") -> tuple[Bom, list[str]]:
             f"CycloneDX specVersion {version!r} is not supported (reads {known})", source
         )
     reader = _Reader(source=source)
-    metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
-    assert isinstance(metadata, dict)
+    found_metadata = document.get("metadata")
+    metadata: dict[str, Any] = found_metadata if isinstance(found_metadata, dict) else {}
     tools = metadata.get("tools")
     tool_components = tools.get("components") if isinstance(tools, dict) else None
     reader.ours = any(
@@ -720,28 +738,30 @@ def read_document(document: Any, source: str = "") -> tuple[Bom, list[str]]:
     )
     subject_data = metadata.get("component")
     entries: list[_Entry] = []
-    subject_is_component = (
-        not reader.ours
-        and isinstance(subject_data, dict)
-        and subject_data.get("type") == "machine-learning-model"
-    )
-    if subject_is_component:
-        assert isinstance(subject_data, dict)
+    subject_is_component = False
+    if isinstance(subject_data, dict) and not reader.ours:
+        subject_is_component = subject_data.get("type") == "machine-learning-model"
+    if subject_is_component and isinstance(subject_data, dict):
         entries.append(_Entry(data=subject_data, path="$.metadata.component", service=False))
         entries.extend(
             _walk(
                 subject_data.get("components"),
                 "$.metadata.component.components",
-                False,
-                "$.metadata.component",
+                service=False,
+                parent="$.metadata.component",
             )
         )
     elif isinstance(subject_data, dict) and subject_data.get("components"):
         entries.extend(
-            _walk(subject_data.get("components"), "$.metadata.component.components", False, None)
+            _walk(
+                subject_data.get("components"),
+                "$.metadata.component.components",
+                service=False,
+                parent=None,
+            )
         )
-    entries.extend(_walk(document.get("components"), "$.components", False, None))
-    entries.extend(_walk(document.get("services"), "$.services", True, None))
+    entries.extend(_walk(document.get("components"), "$.components", service=False, parent=None))
+    entries.extend(_walk(document.get("services"), "$.services", service=True, parent=None))
     subject_ref = subject_data.get("bom-ref") if isinstance(subject_data, dict) else None
     if isinstance(subject_ref, str) and not subject_is_component:
         reader.taken.add(subject_ref)
@@ -749,8 +769,9 @@ def read_document(document: Any, source: str = "") -> tuple[Bom, list[str]]:
     by_path = {e.path: e for e in entries}
     for entry in entries:
         reader.components.append(reader.component(entry))
-    if not reader.ours:
-        _foreign_relations(reader, document, entries, by_path)
+    foreign = {e.ref for e in entries} - reader.own_refs
+    if foreign:
+        _foreign_relations(reader, document, entries, by_path, foreign)
     subject = _subject(reader, subject_data, metadata, subject_is_component)
     bom_metadata = BomMetadata(
         subject=subject,
@@ -780,9 +801,16 @@ def read_document(document: Any, source: str = "") -> tuple[Bom, list[str]]:
 
 
 def _foreign_relations(
-    reader: _Reader, document: dict[str, Any], entries: list[_Entry], by_path: dict[str, _Entry]
+    reader: _Reader,
+    document: dict[str, Any],
+    entries: list[_Entry],
+    by_path: dict[str, _Entry],
+    foreign: set[str],
 ) -> None:
+    """Pending edges of the components not written by fmbom: nesting, pedigree, dependencies."""
     for entry in entries:
+        if entry.ref not in foreign:
+            continue
         if entry.parent is not None and entry.parent in by_path:
             parent = by_path[entry.parent]
             reader.pending.append((parent.ref, entry.ref, entry.path, RelationKind.DEPENDS_ON))
@@ -795,6 +823,8 @@ def _foreign_relations(
         if not isinstance(dependency, dict):
             continue
         source = dependency.get("ref")
+        if reader.refs.get(str(source), str(source)) not in foreign:
+            continue
         for target in dependency.get("dependsOn") or ():
             reader.pending.append(
                 (str(source), str(target), f"$.dependencies[{index}]", RelationKind.DEPENDS_ON)
@@ -804,18 +834,16 @@ def _foreign_relations(
 
 
 def _ancestor(reader: _Reader, entry: _Entry, ancestor: dict[str, Any], path: str) -> None:
-    target = None
-    for component in reader.components:
-        if ancestor.get("purl") and component.purl == ancestor.get("purl"):
-            target = component.ref
-            break
-    if target is None:
+    if not reader.by_purl and not reader.by_name:
         for component in reader.components:
-            if component.name == ancestor.get("name") and component.group == ancestor.get(
-                "group"
-            ) and component.version == ancestor.get("version") and component.ref != entry.ref:
-                target = component.ref
-                break
+            if component.purl is not None:
+                reader.by_purl.setdefault(component.purl, component.ref)
+            own_key = (component.name, component.group, component.version)
+            reader.by_name.setdefault(own_key, []).append(component.ref)
+    target = reader.by_purl.get(str(ancestor.get("purl"))) if ancestor.get("purl") else None
+    if target is None:
+        key = (ancestor.get("name"), ancestor.get("group"), ancestor.get("version"))
+        target = next((r for r in reader.by_name.get(key, ()) if r != entry.ref), None)
     if target is None:
         ref = ancestor.get("bom-ref")
         new = _Entry(data=ancestor, path=path, service=False)
@@ -832,8 +860,6 @@ def _ancestor(reader: _Reader, entry: _Entry, ancestor: dict[str, Any], path: st
 def _checked_relations(reader: _Reader) -> list[Relation]:
     """Resolve pending edges to relations the Bom accepts; warn about the rest."""
     relations = list(reader.relations)
-    if reader.ours:
-        return relations
     by_ref = {c.ref: c for c in reader.components}
     seen: set[tuple[str, str, str]] = set()
     pairs: set[tuple[str, str]] = set()
@@ -852,16 +878,18 @@ def _checked_relations(reader: _Reader) -> list[Relation]:
             continue
         kind = wanted
         source_kind, target_kind = by_ref[source].kind, by_ref[target].kind
-        if kind is RelationKind.DERIVED_FROM:
-            if (source_kind, target_kind) != (ComponentKind.MODEL, ComponentKind.MODEL):
-                allowed = ENDPOINT_KINDS[RelationKind.QUANTIZED_FROM]
-                kind = (
-                    RelationKind.QUANTIZED_FROM
-                    if source_kind in allowed[0]
-                    and target_kind in allowed[1]
-                    and ComponentKind.WEIGHTS in (source_kind, target_kind)
-                    else RelationKind.DEPENDS_ON
-                )
+        if kind is RelationKind.DERIVED_FROM and (source_kind, target_kind) != (
+            ComponentKind.MODEL,
+            ComponentKind.MODEL,
+        ):
+            allowed = ENDPOINT_KINDS[RelationKind.QUANTIZED_FROM]
+            kind = (
+                RelationKind.QUANTIZED_FROM
+                if source_kind in allowed[0]
+                and target_kind in allowed[1]
+                and ComponentKind.WEIGHTS in (source_kind, target_kind)
+                else RelationKind.DEPENDS_ON
+            )
         sources, targets = ENDPOINT_KINDS[kind]
         if source_kind not in sources or target_kind not in targets:
             reader.warn(path, f"{kind.value} {source!r} -> {target!r} read as depends-on")
@@ -908,9 +936,11 @@ def _timestamp(reader: _Reader, value: Any) -> datetime.datetime | None:
 
 
 def _authors(value: Any) -> list[str]:
-    return [
-        str(a["name"]) for a in value or () if isinstance(a, dict) and a.get("name") is not None
-    ] if isinstance(value, list) else []
+    return (
+        [str(a["name"]) for a in value or () if isinstance(a, dict) and a.get("name") is not None]
+        if isinstance(value, list)
+        else []
+    )
 
 
 def _tools(value: Any) -> list[Tool]:
@@ -944,9 +974,7 @@ def _tools(value: Any) -> list[Tool]:
     return found
 
 
-def _subject(
-    reader: _Reader, data: Any, metadata: dict[str, Any], is_component: bool
-) -> Subject:
+def _subject(reader: _Reader, data: Any, metadata: dict[str, Any], is_component: bool) -> Subject:
     if not isinstance(data, dict):
         reader.warn("$.metadata", "no metadata.component; the subject is named 'unnamed'")
         return Subject(name="unnamed")
@@ -999,7 +1027,7 @@ def _subject(
     if dropped:
         reader.warn("$.metadata.component", f"not imported: {', '.join(dropped)}")
     for key in ("properties", "supplier", "manufacturer", "manufacture", "licenses", "lifecycles"):
-        if key in metadata and key != "component":
+        if key in metadata:
             reader.warn(f"$.metadata.{key}", "not imported")
     try:
         return Subject(**subject)

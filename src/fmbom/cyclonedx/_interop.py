@@ -6,8 +6,8 @@ import copy
 from typing import Any
 
 from fmbom.bom import Bom
-from fmbom.errors import ExportError
 from fmbom.cyclonedx._common import SPEC_VERSIONS
+from fmbom.errors import ExportError
 
 __all__ = ["merge", "to_cyclonedx_bom"]
 

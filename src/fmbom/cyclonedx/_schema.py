@@ -13,7 +13,7 @@ import copy
 import datetime
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from fmbom.errors import InputFormatError
@@ -29,11 +29,10 @@ def _resources() -> Any:
     return _res
 
 
-@lru_cache(maxsize=None)
+@cache
 def _json_validator(version: str) -> Any:
     """The schema of ``version`` compiled to Python code by fastjsonschema (once a process)."""
     import fastjsonschema
-
     from cyclonedx.schema import SchemaVersion
 
     res = _resources()
@@ -55,7 +54,7 @@ def _json_validator(version: str) -> Any:
         return store[uri]
 
     schema = load(res.BOM_JSON[SchemaVersion.from_version(version)])
-    unchecked = {name: _accept for name in ("iri-reference", "iri", "idn-email", "uri-reference")}
+    unchecked = dict.fromkeys(("iri-reference", "iri", "idn-email", "uri-reference"), _accept)
     return fastjsonschema.compile(
         schema,
         handlers={"http": resolve, "https": resolve},
@@ -67,9 +66,7 @@ def _accept(_: object) -> bool:
     return True
 
 
-_DATE_TIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
-)
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
 
 def _is_date_time(value: object) -> bool:
@@ -116,11 +113,10 @@ def json_schema_errors(document: Any) -> list[str]:
     return []
 
 
-@lru_cache(maxsize=None)
+@cache
 def _xml_schema(version: str) -> Any:
-    from lxml import etree
-
     from cyclonedx.schema import SchemaVersion
+    from lxml import etree  # type: ignore[import-untyped]
 
     path = _resources().BOM_XML[SchemaVersion.from_version(version)]
     parser = etree.XMLParser(resolve_entities=False, no_network=True)

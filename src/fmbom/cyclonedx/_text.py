@@ -16,14 +16,14 @@ __all__ = ["compact", "json_text"]
 
 _STRING = json.encoder.encode_basestring
 _C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+#: sort_keys, skipkeys, allow_nan of the C encoder.
+_FLAGS = (False, False, True)
 
 
 def _make_flat() -> Any:
     if _C_ENCODER is None:  # pragma: no cover - CPython always has the C encoder
         return json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    encoder = _C_ENCODER(
-        None, None, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
-    )
+    encoder = _C_ENCODER(None, None, json.encoder.encode_basestring, None, ": ", ", ", *_FLAGS)
 
     def encode(value: Any) -> str:
         if isinstance(value, str):
@@ -39,9 +39,7 @@ _FLAT = _make_flat()
 def _make_compact() -> Any:
     if _C_ENCODER is None:  # pragma: no cover - CPython always has the C encoder
         return json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    encoder = _C_ENCODER(
-        None, None, json.encoder.encode_basestring, None, ":", ",", False, False, True
-    )
+    encoder = _C_ENCODER(None, None, json.encoder.encode_basestring, None, ":", ",", *_FLAGS)
 
     def encode(value: Any) -> str:
         return "".join(encoder(value, 0))

@@ -7,6 +7,7 @@ reader refuses DTDs and entities, never touches the network, and limits size and
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any, Final
 
@@ -31,6 +32,9 @@ _ATTRIBUTES: Final = {
     "hash": {"alg": "alg"},
     "property": {"name": "name"},
     "classification": {"flow": "flow"},
+}
+_REVERSE_ATTRIBUTES: Final = {
+    tag: {xml: key for key, xml in names.items()} for tag, names in _ATTRIBUTES.items()
 }
 #: Elements whose text is one JSON key (the others being attributes).
 _TEXT_KEY: Final = {
@@ -90,11 +94,39 @@ _ITEM_TO_LIST: Final = {
 
 #: Element order of a component (the union over 1.5-1.7, which keep the same relative order).
 COMPONENT_ORDER: Final = (
-    "supplier manufacturer authors author publisher group name version versionRange "
-    "description scope hashes licenses copyright patentAssertions cpe purl omniborId swhid "
-    "swid modified pedigree externalReferences properties components evidence releaseNotes "
-    "modelCard data cryptoProperties tags signature"
-).split()
+    "supplier",
+    "manufacturer",
+    "authors",
+    "author",
+    "publisher",
+    "group",
+    "name",
+    "version",
+    "versionRange",
+    "description",
+    "scope",
+    "hashes",
+    "licenses",
+    "copyright",
+    "patentAssertions",
+    "cpe",
+    "purl",
+    "omniborId",
+    "swhid",
+    "swid",
+    "modified",
+    "pedigree",
+    "externalReferences",
+    "properties",
+    "components",
+    "evidence",
+    "releaseNotes",
+    "modelCard",
+    "data",
+    "cryptoProperties",
+    "tags",
+    "signature",
+)
 
 
 _COMPONENT_RANK: Final = {key: index for index, key in enumerate(COMPONENT_ORDER)}
@@ -229,7 +261,7 @@ def _local(tag: Any) -> str:
 
 def parse_xml(data: bytes, source: str = "") -> tuple[dict[str, Any], list[str]]:
     """Parse CycloneDX XML into the JSON document shape; returns (document, warnings)."""
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped]
 
     parser = etree.XMLParser(
         resolve_entities=False,
@@ -258,10 +290,8 @@ def parse_xml(data: bytes, source: str = "") -> tuple[dict[str, Any], list[str]]
         body = {}
     document: dict[str, Any] = {"bomFormat": "CycloneDX", "specVersion": version, **body}
     if "version" in document:
-        try:
+        with contextlib.suppress(TypeError, ValueError):
             document["version"] = int(document["version"])
-        except (TypeError, ValueError):
-            pass
     return document, warnings
 
 
@@ -270,16 +300,15 @@ def _check_depth(root: Any, source: str) -> None:
     while stack:
         element, depth = stack.pop()
         if depth > MAX_XML_DEPTH:
-            raise InputFormatError(f"XML nested deeper than {MAX_XML_DEPTH} levels; refused", source)
+            raise InputFormatError(
+                f"XML nested deeper than {MAX_XML_DEPTH} levels; refused", source
+            )
         stack.extend((child, depth + 1) for child in element)
 
 
 def _convert(element: Any, tag: str, namespace: str, path: str, warnings: list[str]) -> Any:
     children = [c for c in element if isinstance(c.tag, str)]
-    attributes = {
-        key: value for key, value in _ATTRIBUTES.get(tag, {}).items()
-    }
-    reverse = {xml: key for key, xml in attributes.items()}
+    reverse = _REVERSE_ATTRIBUTES.get(tag, {})
     if not children and not element.attrib:
         return element.text or ""
     out: dict[str, Any] = {}
@@ -326,9 +355,7 @@ def _convert(element: Any, tag: str, namespace: str, path: str, warnings: list[s
                 if isinstance(c.tag, str)
             ]
         elif tag in _REPEATED_IN.get(name, ()):
-            out.setdefault(name, []).append(
-                _convert(child, name, namespace, child_path, warnings)
-            )
+            out.setdefault(name, []).append(_convert(child, name, namespace, child_path, warnings))
         elif name in _LISTS_BY_WRAPPER:
             item_tag = _LISTS_BY_WRAPPER[name]
             out[name] = [
@@ -342,5 +369,7 @@ def _convert(element: Any, tag: str, namespace: str, path: str, warnings: list[s
 
 
 _LISTS_BY_WRAPPER: Final = {
-    wrapper: item for key, (wrapper, item) in _LISTS.items() if wrapper is not None and wrapper == key
+    wrapper: item
+    for key, (wrapper, item) in _LISTS.items()
+    if wrapper is not None and wrapper == key
 }

@@ -1,6 +1,7 @@
 """Matching components across two BOMs by identity, never by bom-ref alone.
 
-Passes, each over the components the previous ones left unmatched:
+Components equal in every field, bom-ref included, are paired first. Then passes, each over
+the components the previous ones left unmatched:
 
 1. identity: kind + group (or supplier) + name, case-insensitive, version left out;
 2. package URL without its version (and without qualifiers and subpath);
@@ -20,14 +21,20 @@ import attrs
 
 from fmbom.model import AnyComponent, Weights
 
-__all__ = ["Matching", "match_components", "owner_of", "purl_identity", "purl_namespace"]
+__all__ = ["Matching", "match_components", "purl_identity", "purl_namespace"]
 
-Matching = tuple[list[tuple[AnyComponent, AnyComponent]], list[AnyComponent], list[AnyComponent]]
+Pairs = list[tuple[AnyComponent, AnyComponent]]
 
 
-def owner_of(component: AnyComponent) -> str:
-    """The owner part of the identity: group, else supplier, stripped and lower-cased."""
-    return (component.group or component.supplier or "").strip().lower()
+@attrs.frozen
+class Matching:
+    """The result of matching: ``pairs`` (the first ``unchanged`` of them are equal in every
+    field, ref included), the unmatched components of the old BOM and of the new one."""
+
+    pairs: Pairs
+    unchanged: int
+    removed: list[AnyComponent]
+    added: list[AnyComponent]
 
 
 def purl_identity(purl: str | None) -> str | None:
@@ -53,7 +60,7 @@ def purl_namespace(purl: str | None) -> str | None:
 
 
 def _identity(c: AnyComponent) -> Hashable:
-    return (c.kind, owner_of(c), c.name.strip().lower())
+    return (c.kind, (c.group or c.supplier or "").strip().lower(), c.name.strip().lower())
 
 
 def _purl(c: AnyComponent) -> Hashable:
@@ -118,25 +125,29 @@ def _pass(
 ) -> tuple[list[AnyComponent], list[AnyComponent]]:
     old_groups: dict[Hashable, list[AnyComponent]] = {}
     left_old: list[AnyComponent] = []
-    for component in olds:
-        k = key(component)
+    for k, component in zip(map(key, olds), olds, strict=True):
         if k is None:
             left_old.append(component)
+        elif k in old_groups:
+            old_groups[k].append(component)
         else:
-            old_groups.setdefault(k, []).append(component)
+            old_groups[k] = [component]
     new_groups: dict[Hashable, list[AnyComponent]] = {}
     left_new: list[AnyComponent] = []
-    for component in news:
-        k = key(component)
+    for k, component in zip(map(key, news), news, strict=True):
         if k is None or k not in old_groups:
             left_new.append(component)
+        elif k in new_groups:
+            new_groups[k].append(component)
         else:
-            new_groups.setdefault(k, []).append(component)
+            new_groups[k] = [component]
     for k, group in old_groups.items():
         found = new_groups.get(k)
         if found is None:
             left_old.extend(group)
-        elif unique and (len(group) > 1 or len(found) > 1):
+        elif len(group) == 1 and len(found) == 1:
+            pairs.append((group[0], found[0]))
+        elif unique:
             left_old.extend(group)
             left_new.extend(found)
         else:
@@ -177,10 +188,32 @@ def _digest_pass(
     )
 
 
+def _unchanged(
+    olds: Sequence[AnyComponent],
+    news: Sequence[AnyComponent],
+    pairs: list[tuple[AnyComponent, AnyComponent]],
+) -> tuple[list[AnyComponent], list[AnyComponent]]:
+    """Components equal in every field, ref included: the common case, paired at once."""
+    by_ref = {c.ref: c for c in news}
+    rest_old: list[AnyComponent] = []
+    for component in olds:
+        other = by_ref.get(component.ref)
+        if other is not None and other == component:
+            pairs.append((component, other))
+            del by_ref[component.ref]
+        else:
+            rest_old.append(component)
+    if len(by_ref) == len(news):
+        return rest_old, list(news)
+    return rest_old, [c for c in news if by_ref.get(c.ref) is c]
+
+
 def match_components(olds: Sequence[AnyComponent], news: Sequence[AnyComponent]) -> Matching:
     """Pair the components of two BOMs: (pairs, unmatched old, unmatched new)."""
     pairs: list[tuple[AnyComponent, AnyComponent]] = []
-    rest_old, rest_new = _pass(olds, news, _identity, pairs, unique=False)
+    rest_old, rest_new = _unchanged(olds, news, pairs)
+    unchanged = len(pairs)
+    rest_old, rest_new = _pass(rest_old, rest_new, _identity, pairs, unique=False)
     if rest_old and rest_new:
         rest_old, rest_new = _pass(rest_old, rest_new, _purl, pairs, unique=False)
     if rest_old and rest_new:
@@ -189,4 +222,4 @@ def match_components(olds: Sequence[AnyComponent], news: Sequence[AnyComponent])
         rest_old, rest_new = _pass(rest_old, rest_new, _paths, pairs, unique=True)
     if rest_old and rest_new:
         rest_old, rest_new = _digest_pass(rest_old, rest_new, pairs)
-    return pairs, rest_old, rest_new
+    return Matching(pairs=pairs, unchanged=unchanged, removed=rest_old, added=rest_new)

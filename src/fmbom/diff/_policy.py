@@ -106,6 +106,10 @@ def _bad_rule(value: object, where: str) -> str:
     raise ValidationError(f"a rule id must be a string, got {value!r}", f"{where}.ignore")
 
 
+def _kinds_map(items: Mapping[str, _Scope]) -> Mapping[str, _Scope]:
+    return dict(items)
+
+
 @attrs.frozen(kw_only=True)
 class Policy:
     """Severity overrides and ignored rules, optionally scoped to a component kind.
@@ -117,7 +121,7 @@ class Policy:
 
     ignore: frozenset[str] = attrs.field(default=frozenset(), converter=_rule_set)
     severity: Mapping[str, Severity] = attrs.field(factory=dict, converter=_rules_map)
-    kinds: Mapping[str, _Scope] = attrs.field(factory=dict, converter=dict)
+    kinds: Mapping[str, _Scope] = attrs.field(factory=dict, converter=_kinds_map)
 
     def __attrs_post_init__(self) -> None:
         for rule in (*self.ignore, *self.severity):

@@ -58,10 +58,10 @@ class HashCache:
             }
 
     @staticmethod
-    def _key(algorithm: str, path: Path) -> str:
-        return f"{algorithm}\t{path}"
+    def _key(algorithm: str, path: str | os.PathLike[str]) -> str:
+        return f"{algorithm}\t{os.fspath(path)}"
 
-    def get(self, algorithm: str, path: Path, stat: os.stat_result) -> str | None:
+    def get(self, algorithm: str, path: str | os.PathLike[str], stat: os.stat_result) -> str | None:
         """The cached digest if the file's size, mtime and inode are unchanged."""
         entry = self._entries.get(self._key(algorithm, path))
         if entry is not None and entry[:3] == [stat.st_size, stat.st_mtime_ns, stat.st_ino]:
@@ -70,7 +70,9 @@ class HashCache:
         self.misses += 1
         return None
 
-    def put(self, algorithm: str, path: Path, stat: os.stat_result, digest: str) -> None:
+    def put(
+        self, algorithm: str, path: str | os.PathLike[str], stat: os.stat_result, digest: str
+    ) -> None:
         """Remember a digest computed for this state of the file."""
         entry = [stat.st_size, stat.st_mtime_ns, stat.st_ino, digest]
         key = self._key(algorithm, path)

@@ -8,16 +8,10 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["PICKLE_SUFFIXES", "is_pickle_name", "sniff_pickle"]
+__all__ = ["PICKLE_SUFFIXES", "sniff_pickle"]
 
 #: File suffixes of pickle-based formats (PyTorch, joblib and plain pickles).
 PICKLE_SUFFIXES: Final = frozenset({".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib"})
-
-
-def is_pickle_name(name: str) -> bool:
-    """True for a file name with a pickle-based suffix."""
-    lowered = name.lower()
-    return any(lowered.endswith(suffix) for suffix in PICKLE_SUFFIXES)
 
 
 def sniff_pickle(head: bytes) -> str:

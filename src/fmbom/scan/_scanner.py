@@ -51,7 +51,7 @@ from fmbom.scan._frontmatter import FrontMatterError, parse_front_matter, split_
 from fmbom.scan._gguf import GGUF_FILE_TYPES, GgufArray, GgufHeader, read_gguf_header
 from fmbom.scan._hashing import HashJob, hash_files, new_hasher
 from fmbom.scan._lfs import MAX_POINTER_SIZE, LfsPointer, parse_lfs_pointer
-from fmbom.scan._pickle import is_pickle_name, sniff_pickle
+from fmbom.scan._pickle import PICKLE_SUFFIXES, sniff_pickle
 from fmbom.scan._safetensors import SafetensorsHeader, read_safetensors_header
 from fmbom.scan._walk import FoundFile, walk_tree
 
@@ -77,6 +77,12 @@ _OTHER_FORMATS: Final = {
     ".msgpack": WeightFormat.FLAX,
     ".tflite": WeightFormat.TENSORFLOW,
     ".mlmodel": WeightFormat.COREML,
+}
+_FORMAT_BY_SUFFIX: Final = {
+    ".safetensors": WeightFormat.SAFETENSORS,
+    ".gguf": WeightFormat.GGUF,
+    **dict.fromkeys(PICKLE_SUFFIXES, WeightFormat.PYTORCH_PICKLE),
+    **_OTHER_FORMATS,
 }
 _CONFIG_FILES: Final = frozenset(
     {
@@ -175,7 +181,7 @@ class _Record:
 
     @property
     def name(self) -> str:
-        return PurePosixPath(self.found.rel).name
+        return self.found.rel.rpartition("/")[2]
 
     @property
     def size(self) -> int:
@@ -229,8 +235,12 @@ def scan(
     else:
         raise ScanError(f"{root}: neither a regular file nor a directory; cannot scan")
     state = _Scan(algo, version)
+    real_root = Path(os.path.realpath(root))
     if root.is_dir():
-        state.root_parts = Path(os.path.realpath(root)).parts
+        state.root_parts = real_root.parts
+        state.real_root = real_root
+    else:
+        state.real_root = real_root.parent
     state.problems.extend(ScanProblem(path=p, message=m) for p, m in walk_warnings)
     records = [_Record(found=f) for f in found]
     bytes_hashed, hits = state.hash(records, use_cache, cache_dir, workers, progress)
@@ -250,6 +260,7 @@ class _Scan:
         self.version = version
         self.problems: list[ScanProblem] = []
         self.root_parts: tuple[str, ...] = ()
+        self.real_root = Path()
         self.components: dict[str, AnyComponent] = {}
         self.relations: dict[tuple[str, str, str], Relation] = {}
 
@@ -282,19 +293,22 @@ class _Scan:
                 record.digest = Digest(algorithm=HashAlgorithm.SHA256, value=record.lfs.oid)
         cache = HashCache(cache_dir) if use_cache else None
         jobs: list[HashJob] = []
-        waiting: dict[Path, list[_Record]] = {}
+        waiting: dict[tuple[int, int], list[_Record]] = {}
         algo = self.algorithm.value
+        base = str(self.real_root)
         for record in records:
             if record.lfs is not None or record.error is not None:
                 continue
-            real = Path(os.path.realpath(record.found.path))
-            cached = cache.get(algo, real, record.found.stat) if cache is not None else None
+            stat = record.found.stat
+            key = f"{base}/{record.rel}"
+            cached = cache.get(algo, key, stat) if cache is not None else None
             if cached is not None:
                 record.digest = Digest(algorithm=self.algorithm, value=cached)
                 continue
-            if real not in waiting:
-                jobs.append(HashJob(path=real, size=record.found.stat.st_size))
-            waiting.setdefault(real, []).append(record)
+            identity = (stat.st_dev, stat.st_ino)  # a file reached twice is hashed once
+            if identity not in waiting:
+                jobs.append(HashJob(path=Path(key), size=stat.st_size))
+            waiting.setdefault(identity, []).append(record)
         total = sum(job.size for job in jobs)
         done = 0
 
@@ -304,14 +318,16 @@ class _Scan:
             if progress is not None:
                 progress(done, total)
 
-        for outcome in hash_files(jobs, self.algorithm, workers=workers, on_bytes=on_bytes):
-            for record in waiting[outcome.job.path]:
+        outcomes = hash_files(jobs, self.algorithm, workers=workers, on_bytes=on_bytes)
+        for outcome, group in zip(outcomes, waiting.values(), strict=True):
+            for record in group:
                 if outcome.digest is None:
                     record.error = f"cannot read: {outcome.error}"
                     continue
                 record.digest = Digest(algorithm=self.algorithm, value=outcome.digest)
                 if cache is not None:
-                    cache.put(algo, outcome.job.path, record.found.stat, outcome.digest)
+                    key = f"{base}/{record.rel}"
+                    cache.put(algo, key, record.found.stat, outcome.digest)
         for record in records:
             if record.error is not None:
                 self.error(record.rel, record.error)
@@ -426,6 +442,11 @@ class _Scan:
             return None
 
 
+_MARKER_NAMES: Final = frozenset(
+    {"adapter_config.json", "modules.json", "config.json", "README.md"}
+)
+
+
 def _is_unit_marker(record: _Record) -> bool:
     name = record.name
     if name in ("adapter_config.json", "modules.json"):
@@ -453,34 +474,38 @@ def _peek_json(record: _Record) -> Any:
         return None
 
 
+def _ancestors(rel: str) -> list[str]:
+    """``a/b/c.txt`` -> ``["a/b", "a"]``: the directories above a path, nearest first."""
+    found = []
+    head = rel.rpartition("/")[0]
+    while head:
+        found.append(head)
+        head = head.rpartition("/")[0]
+    return found
+
+
 def _units(records: list[_Record]) -> dict[str, dict[str, _Record]]:
     """Files grouped by the nearest enclosing unit directory (the root is always a unit)."""
     roots = {""}
     root_marked = False
     for record in records:
-        parent = str(PurePosixPath(record.rel).parent)
-        if _is_unit_marker(record):
-            if parent == ".":
-                root_marked = True
-            else:
+        if record.name in _MARKER_NAMES and _is_unit_marker(record):
+            parent = record.rel.rpartition("/")[0]
+            if parent:
                 roots.add(parent)
+            else:
+                root_marked = True
     if not root_marked:
         # A tree of loose model directories: each directory holding weights is a model.
         for record in records:
-            folder = PurePosixPath(record.rel).parent
-            if str(folder) == "." or _weight_format(record.name) is None:
+            folder = record.rel.rpartition("/")[0]
+            if not folder or _weight_format(record.name) is None:
                 continue
-            if not any(str(p) in roots for p in (folder, *folder.parents)):
-                roots.add(str(folder))
+            if not any(p in roots for p in _ancestors(record.rel)):
+                roots.add(folder)
     units: dict[str, dict[str, _Record]] = {root: {} for root in roots}
     for record in records:
-        directory = PurePosixPath(record.rel).parent
-        owner = ""
-        for candidate in (directory, *directory.parents):
-            text = str(candidate)
-            if text != "." and text in roots:
-                owner = text
-                break
+        owner = next((p for p in _ancestors(record.rel) if p in roots), "")
         inner = record.rel[len(owner) + 1 :] if owner else record.rel
         units[owner][inner] = record
     return units
@@ -497,6 +522,7 @@ class _Unit:
         self.prefix = _ref_part(rel) + "/" if rel else ""
         # The release version describes the scanned root, not the directories inside it.
         self.version = state.version if not rel else None
+        self.gguf_headers: dict[str, GgufHeader] = {}
 
     def file(self, name: str) -> _Record | None:
         return self.files.get(name)
@@ -863,7 +889,8 @@ class _Unit:
             if tokenizer is not None:
                 self.state.add(tokenizer)
                 self.state.relate(ref, RelationKind.USES_TOKENIZER, tokenizer.ref)
-        self.lineage(self.prefix + "model", card, {}, None, is_adapter=False) if single else None
+        if single:
+            self.lineage(self.prefix + "model", card, {}, None, is_adapter=False)
 
     def gguf_tokenizer(self, weight: Weights, ref: str, name: str) -> Tokenizer | None:
         facts = self.gguf_headers.get(weight.ref)
@@ -1005,11 +1032,8 @@ class _Unit:
 
     # --- weights and tokenizer ---------------------------------------------------------------
 
-    gguf_headers: dict[str, GgufHeader]
-
     def weights(self) -> list[Weights]:
         """Group the unit's weight files into artifacts and read their headers."""
-        self.gguf_headers = {}
         groups: dict[str, tuple[WeightFormat, list[_Record], _Record | None]] = {}
         indexed: set[str] = set()
         for name in sorted(self.files):
@@ -1072,12 +1096,9 @@ class _Unit:
         index_record: _Record | None,
     ) -> Weights:
         state = self.state
-        props = self.use(index_record, *members)
-        props = [
-            p
-            for p in props
-            if index_record is not None and p.value.endswith(" " + index_record.rel)
-        ]
+        for record in members:
+            record.used = True  # listed in files
+        props = self.use(index_record)
         files = [WeightFile(path=r.rel, size=r.size, digest=r.digest) for r in members]
         by_dtype: dict[str, int] = {}
         counted = 0
@@ -1217,17 +1238,8 @@ class _Unit:
 
 
 def _weight_format(name: str) -> WeightFormat | None:
-    lowered = name.lower()
-    if lowered.endswith(".safetensors"):
-        return WeightFormat.SAFETENSORS
-    if lowered.endswith(".gguf"):
-        return WeightFormat.GGUF
-    if is_pickle_name(lowered):
-        return WeightFormat.PYTORCH_PICKLE
-    for suffix, fmt in _OTHER_FORMATS.items():
-        if lowered.endswith(suffix):
-            return fmt
-    return None
+    dot = name.rfind(".")
+    return _FORMAT_BY_SUFFIX.get(name[dot:].lower()) if dot >= 0 else None
 
 
 def _base_model(repo_id: str) -> Model:

@@ -25,7 +25,9 @@ def test_export_writes_valid_cyclonedx(
     native_file: Path, tmp_path: Path, example_v1: Bom, version: str, fmt: str
 ) -> None:
     out = tmp_path / f"out.{fmt}"
-    code = main(["export", str(native_file), "--format", fmt, "--spec-version", version, "-o", str(out)])
+    code = main(
+        ["export", str(native_file), "--format", fmt, "--spec-version", version, "-o", str(out)]
+    )
     assert code == 0
     text = out.read_text(encoding="utf-8")
     encoding = "json" if fmt.endswith("json") else "xml"
@@ -62,7 +64,9 @@ def test_export_merge(
                 "bomFormat": "CycloneDX",
                 "specVersion": "1.6",
                 "version": 1,
-                "components": [{"type": "library", "name": "numpy", "bom-ref": "pkg:pypi/numpy@2.0.0"}],
+                "components": [
+                    {"type": "library", "name": "numpy", "bom-ref": "pkg:pypi/numpy@2.0.0"}
+                ],
             }
         ),
         encoding="utf-8",

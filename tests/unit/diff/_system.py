@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -136,7 +137,7 @@ def system() -> Bom:
     return attrs.evolve(empty, components=components, relations=relations)
 
 
-def evolve(bom: Bom, ref: str, **changes: object) -> Bom:
+def evolve(bom: Bom, ref: str, **changes: Any) -> Bom:
     """``bom`` with one component's fields changed."""
     return bom.replace(attrs.evolve(bom.component(ref), **changes))
 

@@ -20,6 +20,8 @@ from fmbom import (
     SourceType,
     Tool,
     Unit,
+    WeightFormat,
+    Weights,
 )
 from fmbom.diff import RULES, Severity, diff
 from tests.unit.diff._system import MUTATIONS, evolve, regenerate_refs, sha256, system
@@ -281,3 +283,57 @@ def test_json_has_the_documented_keys(base: Bom) -> None:
     }
     assert change["subject"] == {"kind": "guard-model", "name": "sys-shield", "ref": "g-shield"}
     assert change["severity"] == "critical"
+
+
+def test_rename_with_the_same_digest_is_one_change() -> None:
+    old = Bom.create("s").add(Software(ref="a", name="lib", version="1", digests=(sha256("x"),)))
+    new = Bom.create("s").add(
+        Software(ref="b", name="renamed-lib", version="1", digests=(sha256("x"),))
+    )
+    result = diff(old, new)
+    assert [(c.rule, c.before, c.after) for c in result.changes] == [
+        ("component-renamed", "lib", "renamed-lib")
+    ]
+    assert result.matched == {"a": "b"}
+
+
+def test_ambiguous_digest_does_not_pair() -> None:
+    twins = (sha256("same"),)
+    old = Bom.create("s").add(
+        Software(ref="a", name="x", digests=twins), Software(ref="b", name="y", digests=twins)
+    )
+    new = Bom.create("s").add(Software(ref="c", name="z", digests=twins))
+    rules = sorted(c.rule for c in diff(old, new).changes)
+    assert rules == ["component-added", "component-removed", "component-removed"]
+
+
+def test_pickle_replaced_by_safetensors(base: Bom) -> None:
+    pickled = evolve(base, "w-chat", format=WeightFormat.PYTORCH_PICKLE)
+    (change,) = diff(pickled, base).changes
+    assert (change.rule, change.before, change.after) == (
+        "unsafe-format-removed",
+        "pytorch-pickle",
+        "safetensors",
+    )
+    onnx = evolve(base, "w-chat", format=WeightFormat.ONNX)
+    (change,) = diff(base, onnx).changes
+    assert (change.rule, change.field) == ("field-changed", "format")
+
+
+def test_small_identity_changes_are_field_changes(base: Bom) -> None:
+    cased = evolve(base, "s-vllm", name="SYS-vllm", purl="pkg:pypi/sys-vllm@0.5.0?arch=x86")
+    assert sorted((c.rule, c.field) for c in diff(base, cased).changes) == [
+        ("field-changed", "name"),
+        ("field-changed", "purl"),
+    ]
+
+
+def test_weight_file_size_and_missing_digest(base: Bom) -> None:
+    weights = base.component("w-chat")
+    assert isinstance(weights, Weights)
+    (first,) = weights.files
+    changed = evolve(base, "w-chat", files=(attrs.evolve(first, size=11, digest=None),))
+    assert sorted((c.rule, c.field) for c in diff(base, changed).changes) == [
+        ("field-changed", "files[model.safetensors].digest"),
+        ("field-changed", "files[model.safetensors].size"),
+    ]

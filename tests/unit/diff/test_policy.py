@@ -105,4 +105,4 @@ def test_policy_built_directly_checks_rules() -> None:
     with pytest.raises(ValidationError, match="unknown rule"):
         Policy(ignore={"nope"})
     with pytest.raises(ValidationError, match="unknown component kind"):
-        Policy(kinds={"spaceship": Policy.from_toml("").kinds.get("x")})  # type: ignore[dict-item]
+        Policy(kinds={"spaceship": Policy.from_toml("[kinds.model]").kinds["model"]})
