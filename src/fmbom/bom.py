@@ -399,15 +399,28 @@ class Bom:
             metadata=BomMetadata(subject=Subject(name=name, version=version, unit=unit, **subject))  # type: ignore[arg-type]
         )
 
-    def add(self, *components: AnyComponent | Iterable[AnyComponent]) -> Bom:
-        """A new BOM with these components appended (components or iterables of them)."""
+    def add(
+        self,
+        *components: AnyComponent | Iterable[AnyComponent],
+        relations: Iterable[Relation] = (),
+    ) -> Bom:
+        """A new BOM with these components (components or iterables of them) and relations
+        added, checked once. Components that need a relation to be valid, such as an adapter
+        and its ``adapts`` relation, are added together::
+
+            bom.add(lora, relations=[Relation(kind=RelationKind.ADAPTS, source=..., target=...)])
+        """
         added: list[AnyComponent] = []
         for item in components:
             if isinstance(item, Component):
                 added.append(item)
             else:
                 added.extend(item)
-        return attrs.evolve(self, components=(*self.components, *added))
+        return attrs.evolve(
+            self,
+            components=(*self.components, *added),
+            relations=(*self.relations, *relations),
+        )
 
     def relate(
         self,

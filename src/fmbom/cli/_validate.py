@@ -28,7 +28,8 @@ def run(args: argparse.Namespace) -> int:
     from fmbom.io import detect_format, loads_bom, read_bytes
 
     raw = read_bytes(args.file)
-    if detect_format(raw, args.file) != "native":
+    cyclonedx_input = detect_format(raw, args.file) != "native"
+    if cyclonedx_input:
         from fmbom import cyclonedx
 
         schema_problems = cyclonedx.schema_errors(raw, args.file)
@@ -38,7 +39,10 @@ def run(args: argparse.Namespace) -> int:
             emit(args, "\n".join(lines) + "\n")
             return EXIT_FAILED
     try:
-        bom = loads_bom(raw, source=args.file)
+        if cyclonedx_input:
+            bom = cyclonedx.loads(raw, source=args.file, validate=False)
+        else:
+            bom = loads_bom(raw, source=args.file)
     except BomValidationError as error:
         problems = getattr(error, "problems", [error])
         lines = [f"{args.file}: invalid: {len(problems)} problem(s)"]

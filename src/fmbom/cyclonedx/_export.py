@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from enum import Enum
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -76,6 +76,8 @@ _HASH_ALG = {
     "blake2b-512": "BLAKE2b-512",
     "blake3": "BLAKE3",
 }
+#: The data flow of every inference provider service.
+SERVICE_DATA_FLOW: Final = {"flow": "bi-directional", "classification": "prompts-and-completions"}
 _LINEAGE_KINDS = (RelationKind.DERIVED_FROM, RelationKind.QUANTIZED_FROM, RelationKind.ADAPTS)
 
 
@@ -409,6 +411,9 @@ def _service(component: AnyComponent, outgoing: Sequence[Relation]) -> dict[str,
     if isinstance(component, InferenceProvider) and component.trust_zone is not None:
         out["trustZone"] = component.trust_zone
         skip.add("trust_zone")
+    if isinstance(component, InferenceProvider):
+        # What any inference provider handles: the prompts sent to it and what it returns.
+        out["data"] = [dict(SERVICE_DATA_FLOW)]
     if component.licenses:
         out["licenses"] = licenses_json(component.licenses)
     references = _references(component.external_references)

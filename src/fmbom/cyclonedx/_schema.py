@@ -59,6 +59,7 @@ def _json_validator(version: str) -> Any:
         schema,
         handlers={"http": resolve, "https": resolve},
         formats={**unchecked, "date-time": _is_date_time},
+        use_default=False,
     )
 
 
@@ -101,6 +102,8 @@ def json_schema_errors(document: Any) -> list[str]:
     validator = _json_validator(str(version))
     try:
         validator(document)
+    except RecursionError:
+        return ["$: nested too deeply to validate"]
     except fastjsonschema.JsonSchemaValueException as error:
         message = error.message
         if message.startswith(str(error.name)):

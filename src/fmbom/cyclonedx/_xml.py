@@ -215,6 +215,11 @@ class _Writer:
                     else:
                         self.element(inner + "  ", "dataset", entry)
                 out.append(f"{inner}</datasets>\n")
+            elif key == "data" and tag == "service":
+                out.append(f"{inner}<data>\n")
+                for flow in item:
+                    self.element(inner + "  ", "classification", flow)
+                out.append(f"{inner}</data>\n")
             elif key == "tools" and isinstance(item, list):
                 out.append(f"{inner}<tools>\n")
                 for tool in item:
@@ -295,15 +300,13 @@ def parse_xml(data: bytes, source: str = "") -> tuple[dict[str, Any], list[str]]
     return document, warnings
 
 
+_TOO_DEEP: Final = "boolean(" + "/*" * (MAX_XML_DEPTH + 1) + ")"
+
+
 def _check_depth(root: Any, source: str) -> None:
-    stack = [(root, 1)]
-    while stack:
-        element, depth = stack.pop()
-        if depth > MAX_XML_DEPTH:
-            raise InputFormatError(
-                f"XML nested deeper than {MAX_XML_DEPTH} levels; refused", source
-            )
-        stack.extend((child, depth + 1) for child in element)
+    """Refuse a tree with an element deeper than MAX_XML_DEPTH (checked by lxml's XPath, in C)."""
+    if root.xpath(_TOO_DEEP):
+        raise InputFormatError(f"XML nested deeper than {MAX_XML_DEPTH} levels; refused", source)
 
 
 def _convert(element: Any, tag: str, namespace: str, path: str, warnings: list[str]) -> Any:

@@ -131,6 +131,9 @@ def test_providers_are_services(example_v1: Bom) -> None:
             assert item["trustZone"] == provider.trust_zone
         if provider.region is not None:
             assert _props(item)["fmbom:region"] == [provider.region]
+        assert item["data"] == [
+            {"flow": "bi-directional", "classification": "prompts-and-completions"}
+        ]
 
 
 def test_every_relation_is_a_dependency_and_lineage_is_pedigree(example_v1: Bom) -> None:

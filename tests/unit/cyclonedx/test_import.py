@@ -329,6 +329,16 @@ def test_deep_nesting_is_refused() -> None:
         cyclonedx.loads(doc, validate=False)
 
 
+@pytest.mark.parametrize("validate", [True, False])
+def test_deeply_nested_json_is_refused(validate: bool) -> None:
+    depth = 2000
+    text = '{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": '
+    text += '[{"type": "library", "name": "x", "components": ' * depth + "[]"
+    text += "}]" * depth + "}"
+    with pytest.raises(InputFormatError, match="nested too deeply"):
+        cyclonedx.loads(text, validate=validate)
+
+
 def test_malformed_xml_and_foreign_roots_are_refused() -> None:
     with pytest.raises(InputFormatError, match="well-formed"):
         cyclonedx.loads(b"<bom", validate=False)
@@ -407,3 +417,35 @@ def test_merged_document_reads_back_with_the_sbom_dependencies(example_v1: Bom) 
     assert (edge.kind, edge.target) == (RelationKind.DEPENDS_ON, "pkg:pypi/b@1")
     library = back.component("pkg:pypi/b@1")
     assert _prop(library, "fmbom:import:component-type") == ["library"]
+
+
+def test_reading_does_not_change_the_callers_document(corpus: Corpus) -> None:
+    document = json.loads(corpus("cyclonedx/k8s-aibom-vllm-deployment-output.json").read_bytes())
+    before = json.dumps(document, sort_keys=True)
+    cyclonedx.from_json_dict(document)
+    assert json.dumps(document, sort_keys=True) == before
+    assert "scope" not in document["components"][0]
+
+
+def test_model_card_dataset_refs_become_trained_on() -> None:
+    document = _document(
+        components=[
+            {
+                "type": "machine-learning-model",
+                "name": "m",
+                "bom-ref": "m",
+                "modelCard": {
+                    "modelParameters": {
+                        "datasets": [{"ref": "d"}, {"ref": "lib"}, {"ref": "missing"}]
+                    }
+                },
+            },
+            {"type": "data", "name": "d", "bom-ref": "d"},
+            {"type": "library", "name": "lib", "bom-ref": "lib"},
+        ]
+    )
+    bom, warnings = cyclonedx.from_json_dict_with_report(document)
+    kinds = {(r.kind, r.target) for r in bom.outgoing("m")}
+    assert kinds == {(RelationKind.TRAINED_ON, "d"), (RelationKind.DEPENDS_ON, "lib")}
+    assert any("trained-on 'm' -> 'lib' read as depends-on" in w for w in warnings)
+    assert any("'missing'" in w for w in warnings)
