@@ -20,22 +20,22 @@ _SETTINGS = settings(max_examples=60, deadline=None)
 def _mirror_key(change: Change) -> tuple[object, ...]:
     return (
         mirror_rule(change.rule),
-        change.field,
+        repr(change.field),
         repr(change.after),
         repr(change.before),
-        change.new_ref,
-        change.old_ref,
+        repr(change.new_ref),
+        repr(change.old_ref),
     )
 
 
 def _key(change: Change) -> tuple[object, ...]:
     return (
         change.rule,
-        change.field,
+        repr(change.field),
         repr(change.before),
         repr(change.after),
-        change.old_ref,
-        change.new_ref,
+        repr(change.old_ref),
+        repr(change.new_ref),
     )
 
 
