@@ -15,7 +15,8 @@ and read BOMs from files in any supported format::
 
 from fmbom._version import __version__
 from fmbom.bom import Bom, BomMetadata, Subject, Tool, identity_key
-from fmbom.diff import Change, ChangeSubject, DiffResult, diff
+from fmbom.check import CheckResult, Finding, check
+from fmbom.diff import Change, ChangeSubject, DiffResult, Policy, diff
 from fmbom.errors import (
     BomValidationError,
     ExportError,
@@ -76,6 +77,7 @@ from fmbom.model import (
     Weights,
 )
 from fmbom.native import dumps, loads
+from fmbom.scan import ScanProblem, ScanResult, scan
 
 __all__ = [
     "AccessRoute",
@@ -87,6 +89,7 @@ __all__ = [
     "BomValidationError",
     "Change",
     "ChangeSubject",
+    "CheckResult",
     "Component",
     "ComponentKind",
     "Dataset",
@@ -100,6 +103,7 @@ __all__ = [
     "ExportError",
     "ExternalReference",
     "ExternalReferenceType",
+    "Finding",
     "FmbomError",
     "Governance",
     "GuardModel",
@@ -111,6 +115,7 @@ __all__ = [
     "Modality",
     "Model",
     "ModelRole",
+    "Policy",
     "PostTraining",
     "Property",
     "Quantization",
@@ -120,6 +125,8 @@ __all__ = [
     "Router",
     "RouterStrategy",
     "ScanError",
+    "ScanProblem",
+    "ScanResult",
     "Sensitivity",
     "Software",
     "SoftwareRole",
@@ -138,6 +145,7 @@ __all__ = [
     "WeightFormat",
     "Weights",
     "__version__",
+    "check",
     "diff",
     "dumps",
     "identity_key",
@@ -147,12 +155,3 @@ __all__ = [
     "scan",
     "write_atomic",
 ]
-
-
-def __getattr__(name: str) -> object:
-    """Import ``fmbom.scan`` on first use (``fmbom.scan(path)``), keeping ``import fmbom`` light."""
-    if name == "scan":
-        import importlib
-
-        return importlib.import_module("fmbom.scan")
-    raise AttributeError(f"module 'fmbom' has no attribute {name!r}")

@@ -192,6 +192,16 @@ def test_adapter_adapting_two_models() -> None:
     assert found == ["components[2]: adapter 'lora' adapts 2 models; an adapter adapts exactly one"]
 
 
+def test_an_adapter_is_added_step_by_step_together_with_its_relation() -> None:
+    bom = Bom.create("system").add(Model(ref="base", name="base"))
+    with pytest.raises(BomValidationError, match="has no adapts relation"):
+        bom.add(Adapter(ref="lora", name="lora"))
+    grown = bom.add(Adapter(ref="lora", name="lora"), relations=[rel("lora", R.ADAPTS, "base")])
+    assert [c.ref for c in grown.components] == ["base", "lora"]
+    assert grown.outgoing("lora", R.ADAPTS) == (rel("lora", R.ADAPTS, "base"),)
+    assert bom.relations == ()  # the original is unchanged
+
+
 def test_every_problem_is_collected_and_the_first_is_raised() -> None:
     components: list[AnyComponent] = [
         Model(ref="m", name="m"),

@@ -101,6 +101,7 @@ _SOFTWARE_ROLE: Final = {
     "platform": SoftwareRole.RUNTIME,
 }
 _SENSITIVITY: Final = {s.value: s for s in Sensitivity}
+_REFERENCE_TYPES: Final = {t.value: t for t in ExternalReferenceType}
 _MODALITY: Final = {m.value: m for m in Modality}
 _PARAMETER_KEYS: Final = frozenset(
     {
@@ -263,7 +264,6 @@ class _Reader:
 
     def references(self, data: Any, props: list[Property]) -> list[ExternalReference]:
         found: list[ExternalReference] = []
-        known = {t.value for t in ExternalReferenceType}
         for item in data if isinstance(data, list) else ():
             if not isinstance(item, dict):
                 continue
@@ -273,13 +273,13 @@ class _Reader:
             if not _URL.fullmatch(url):
                 props.append(_keep("external-reference", item))
                 continue
-            if kind not in known:
+            if kind not in _REFERENCE_TYPES:
                 props.append(_keep("external-reference-type", f"{kind} {url}"))
                 kind = "other"
             found.append(
                 ExternalReference(
                     url=url,
-                    type=ExternalReferenceType(kind),
+                    type=_REFERENCE_TYPES[kind],
                     comment=None if comment is None else str(comment),
                 )
             )

@@ -1,6 +1,6 @@
 """Scanning model directories: build the BOM from the artifacts themselves.
 
-:func:`scan` (also callable as ``fmbom.scan(path)``) walks a Hugging Face style model
+:func:`scan` (also ``fmbom.scan(path)``) walks a Hugging Face style model
 directory (or a GGUF file, a PEFT adapter, a sentence-transformers model, a dataset card),
 hashes every file in parallel with a persistent hash cache, reads configs, tokenizer files,
 safetensors and GGUF headers and card front matter, and returns a :class:`ScanResult` holding
@@ -9,11 +9,6 @@ never unpickles and never writes inside the scanned tree.
 """
 
 from __future__ import annotations
-
-import os
-import sys
-import types
-from typing import Any
 
 from fmbom.scan._cache import default_cache_dir
 from fmbom.scan._hashing import hash_file
@@ -27,13 +22,3 @@ __all__ = [
     "hash_file",
     "scan",
 ]
-
-
-class _CallableModule(types.ModuleType):
-    """Lets ``fmbom.scan(path)`` work as well as ``fmbom.scan.scan(path)``."""
-
-    def __call__(self, path: str | os.PathLike[str], **options: Any) -> ScanResult:
-        return scan(path, **options)
-
-
-sys.modules[__name__].__class__ = _CallableModule

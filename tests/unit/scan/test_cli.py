@@ -163,12 +163,11 @@ def test_bundled_demo(tmp_path: Path, cache_dir: Path, capsys: pytest.CaptureFix
     assert "scan-demo 1.0" in capsys.readouterr().out
 
 
-def test_fmbom_scan_is_callable_and_lazy(data: Data, cache_dir: Path) -> None:
+def test_fmbom_scan_is_the_scan_function(data: Data, cache_dir: Path) -> None:
     import fmbom
-    import fmbom.scan as scan_module
+    from fmbom.scan import scan as scan_function
 
-    direct = fmbom.scan(data("fracast"), cache_dir=cache_dir)  # type: ignore[operator]
-    assert direct.bom == scan_module.scan(data("fracast"), cache_dir=cache_dir).bom
+    assert fmbom.scan is scan_function
+    direct = fmbom.scan(data("fracast"), cache_dir=cache_dir)
+    assert direct.bom == scan_function(data("fracast"), use_cache=False).bom
     assert "scan" in fmbom.__all__
-    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
-        _ = fmbom.nothing
