@@ -5,14 +5,22 @@ Export is compared with cyclonedx-python-lib's own output path for the same comp
 so above ``--library-limit`` components its time is extrapolated from the largest measured
 size (quadratically) and marked as such.
 
+Import is timed on fmbom's own output and on a document as another tool writes it (the
+generator of ``bench_diff.py``: libraries, models with a model card, data components, no
+``fmbom:*`` properties), with the default targeted checks and with the complete schema
+(``validate=True``).
+
 Run: python benchmarks/bench_cyclonedx.py [--sizes 1000 10000 100000] [--library-limit 10000]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from collections.abc import Callable
+
+from bench_diff import generic_document
 
 from fmbom import Bom, Dataset, Model, RelationKind, cyclonedx
 from fmbom.model import Digest, Relation
@@ -78,15 +86,21 @@ def main() -> None:
             note = f"extrapolated (quadratic) from {base}"
         text = cyclonedx.dumps(bom, format="json")
         xml = cyclonedx.dumps(bom, format="xml")
-        load_json = timed(cyclonedx.loads, text, validate=False)
-        load_xml = timed(cyclonedx.loads, xml, validate=False)
+        load_json = timed(cyclonedx.loads, text)
+        load_xml = timed(cyclonedx.loads, xml)
         check_json = timed(cyclonedx.schema_errors, text)
         check_xml = timed(cyclonedx.schema_errors, xml)
+        generic = json.dumps(generic_document(size, changed=False))
+        parse = timed(json.loads, generic)
+        load_generic = timed(cyclonedx.loads, generic)
+        load_generic_full = timed(cyclonedx.loads, generic, validate=True)
         print(
             f"{size:>7} components: export json {fm_json:7.2f}s xml {fm_xml:7.2f}s | "
             f"cyclonedx-python-lib {lib:9.2f}s ({note}) | ratio {lib / fm_json:8.1f}x | "
             f"import json {load_json:6.2f}s xml {load_xml:6.2f}s | "
-            f"schema json {check_json:6.2f}s xml {check_xml:6.2f}s"
+            f"schema json {check_json:6.2f}s xml {check_xml:6.2f}s | "
+            f"import of another tool's json {load_generic:6.2f}s "
+            f"(json.loads {parse:5.2f}s; with validate=True {load_generic_full:6.2f}s)"
         )
 
 

@@ -21,6 +21,7 @@ import json
 from typing import Any, Literal
 
 from fmbom.bom import Bom
+from fmbom.cyclonedx._check import check_document
 from fmbom.cyclonedx._common import DEFAULT_SPEC_VERSION, READ_VERSIONS, SPEC_VERSIONS, no_gc
 from fmbom.cyclonedx._export import (
     SERIAL_PLACEHOLDER,
@@ -140,46 +141,54 @@ def _check_schema(
     return document, []
 
 
+def _read(document: dict[str, Any], source: str, *, xml: bool = False) -> tuple[Bom, list[str]]:
+    """The targeted checks, then the import; returns the BOM and the notes and warnings."""
+    notes: list[str] = []
+    try:
+        with no_gc():
+            version = document.get("specVersion")
+            if document.get("bomFormat") == "CycloneDX" and version in READ_VERSIONS:
+                document, notes = check_document(document, str(version), source, xml=xml)
+            bom, warnings = read_document(document, source)
+    except RecursionError:
+        raise InputFormatError("document nested too deeply", source) from None
+    return bom, notes + warnings
+
+
 def load_with_report(
-    data: bytes | str, source: str = "", *, validate: bool = True
+    data: bytes | str, source: str = "", *, validate: bool = False
 ) -> tuple[Bom, list[str]]:
     """Read a CycloneDX JSON or XML document; returns the BOM and the import warnings.
 
-    With ``validate`` (the default) the document is first checked against the official
-    schema of its ``specVersion`` and refused, naming the first problem, when invalid.
+    Every value the importer uses is checked (JSON types, component types, SPDX license ids,
+    hash algorithms and digests, timestamps, data flows, ...) and the document is refused with
+    the JSON path of the first problem. With ``validate`` the document is also checked against
+    the complete official schema of its ``specVersion`` first (slower: see ``fmbom validate``).
     """
     document, warnings, raw = _parse(data, source)
     if validate:
         document, notes = _check_schema(document, raw, source)
         warnings.extend(notes)
-    try:
-        with no_gc():
-            bom, more = read_document(document, source)
-    except RecursionError:
-        raise InputFormatError("document nested too deeply", source) from None
+    bom, more = _read(document, source, xml=raw is not None)
     return bom, warnings + more
 
 
-def loads(data: bytes | str, source: str = "", *, validate: bool = True) -> Bom:
+def loads(data: bytes | str, source: str = "", *, validate: bool = False) -> Bom:
     """Read a CycloneDX JSON or XML document (warnings are dropped; see load_with_report)."""
     return load_with_report(data, source, validate=validate)[0]
 
 
-def from_json_dict(document: dict[str, Any], source: str = "", *, validate: bool = True) -> Bom:
-    """Read an already parsed CycloneDX JSON document."""
+def from_json_dict(document: dict[str, Any], source: str = "", *, validate: bool = False) -> Bom:
+    """Read an already parsed CycloneDX JSON document (not changed; see load_with_report)."""
     return from_json_dict_with_report(document, source, validate=validate)[0]
 
 
 def from_json_dict_with_report(
-    document: dict[str, Any], source: str = "", *, validate: bool = True
+    document: dict[str, Any], source: str = "", *, validate: bool = False
 ) -> tuple[Bom, list[str]]:
     """Like :func:`from_json_dict`, also returning the import warnings."""
     notes: list[str] = []
     if validate:
         document, notes = _check_schema(document, None, source)
-    try:
-        with no_gc():
-            bom, warnings = read_document(document, source)
-    except RecursionError:
-        raise InputFormatError("document nested too deeply", source) from None
+    bom, warnings = _read(document, source)
     return bom, notes + warnings

@@ -9,6 +9,7 @@ property, and what cannot be kept at all is reported as a warning.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import math
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 import attrs
+from cattrs.errors import BaseValidationError
 
 from fmbom.bom import ENDPOINT_KINDS, Bom, BomMetadata, Subject, Tool
 from fmbom.cyclonedx._common import (
@@ -66,6 +68,10 @@ from fmbom.native import _CONVERTER
 __all__ = ["read_document"]
 
 _REF = re.compile(r"[!-~]{1,512}")
+#: What decoding a value fmbom wrote (an ``fmbom:*`` property, an enumeration) may raise
+#: when the document was edited by hand.
+_DECODE_ERRORS: Final = (FmbomError, ValueError, TypeError, KeyError, BaseValidationError)
+_OWN_ERRORS: Final = (ValueError, TypeError, KeyError, AttributeError, BaseValidationError)
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+")
 
 #: Keys of a component that the reader maps (others are kept as fmbom:import:* properties).
@@ -152,7 +158,15 @@ def _text(value: Any) -> str:
 
 
 def _keep(name: str, value: Any) -> Property:
-    return Property(name=IMPORT_PREFIX + name, value=_text(value))
+    if isinstance(value, str):
+        return _kept(name, value)
+    return Property(name=IMPORT_PREFIX + name, value=dumps_compact(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _kept(name: str, value: str) -> Property:
+    """The (immutable) property keeping a string; the same few recur on every component."""
+    return Property(name=IMPORT_PREFIX + name, value=value)
 
 
 @attrs.define
@@ -231,7 +245,11 @@ class _Reader:
                 if not isinstance(lic, dict):
                     continue
                 text = str(lic.get("id") or lic.get("name") or "")
-                extra = {k: v for k, v in lic.items() if k not in ("id", "name")}
+                extra = (
+                    {k: v for k, v in lic.items() if k not in ("id", "name")}
+                    if len(lic) > 1
+                    else None
+                )
                 if extra:
                     props.append(_keep("license", {"license": text, **extra}))
             try:
@@ -307,9 +325,12 @@ class _Reader:
                 fields["purl"] = purl
             else:
                 props.append(_keep("purl", purl))
-        fields["licenses"] = self.licenses(data.get("licenses"), path, props)
-        fields["digests"] = self.digests(data.get("hashes"), path, props)
-        fields["external_references"] = self.references(data.get("externalReferences"), props)
+        fields["licenses"] = (
+            self.licenses(data["licenses"], path, props) if "licenses" in data else []
+        )
+        fields["digests"] = self.digests(data["hashes"], path, props) if "hashes" in data else []
+        references = data.get("externalReferences")
+        fields["external_references"] = self.references(references, props) if references else []
         return fields
 
     def properties(self, data: Any) -> list[Property]:
@@ -336,16 +357,27 @@ class _Reader:
         raise InputFormatError(f"{path}: cannot be read", self.source)  # pragma: no cover
 
     def component(self, entry: _Entry) -> AnyComponent:
-        raw_props = self.properties(entry.data.get("properties"))
-        kind_value = next((p.value for p in raw_props if p.name == KIND_PROPERTY), None)
-        if kind_value is not None and self.ours:
+        found = entry.data.get("properties")
+        raw_props = self.properties(found) if found else []
+        kind_value = (
+            next((p.value for p in raw_props if p.name == KIND_PROPERTY), None)
+            if self.ours
+            else None
+        )
+        if kind_value is not None:
             try:
                 kind = ComponentKind(kind_value)
             except ValueError:
                 self.warn(entry.path, f"unknown fmbom:kind {kind_value!r}; read as CycloneDX")
             else:
                 self.own_refs.add(entry.ref)
-                return self.own_component(entry, kind, raw_props)
+                try:
+                    return self.own_component(entry, kind, raw_props)
+                except _OWN_ERRORS as error:
+                    # A value fmbom writes from an enumeration, changed by hand.
+                    raise InputFormatError(
+                        f"{entry.path}: cannot be read as fmbom's own: {error}", self.source
+                    ) from None
         return self.foreign_component(entry, raw_props)
 
     def own_component(
@@ -392,7 +424,7 @@ class _Reader:
                         if field == "external_references":
                             value = (*fields.get(field, ()), *value)
                         fields[field] = value
-                    except (FmbomError, ValueError, TypeError, KeyError) as error:
+                    except _DECODE_ERRORS as error:
                         raise InputFormatError(
                             f"{entry.path}: property {name} cannot be read: {error}", self.source
                         ) from None
@@ -430,7 +462,7 @@ class _Reader:
         try:
             plain = json.loads(value)
             relation = _CONVERTER.structure({**plain, "source": source}, Relation)
-        except (FmbomError, ValueError, TypeError, KeyError) as error:
+        except _DECODE_ERRORS as error:
             raise InputFormatError(
                 f"{path}: bad {RELATION_PROPERTY} {value!r}: {error}", self.source
             ) from None
@@ -458,12 +490,12 @@ class _Reader:
             cls = Software
             fields["role"] = _SOFTWARE_ROLE.get(cdx_type, SoftwareRole.OTHER)
             props.append(_keep("component-type", cdx_type))
-        for prop in props:
-            if prop.name == PARAMETER_COUNT and cls is Model and "parameter_count" not in fields:
+        for prop in props if cls is Model else ():
+            if prop.name == PARAMETER_COUNT and "parameter_count" not in fields:
                 count = _parse_count(prop.value)
                 if count is not None:
                     fields["parameter_count"] = count
-            elif prop.name == CONTEXT_LENGTH and cls is Model and "context_length" not in fields:
+            elif prop.name == CONTEXT_LENGTH and "context_length" not in fields:
                 length = _parse_count(prop.value)
                 if length:
                     fields["context_length"] = length
@@ -684,7 +716,8 @@ def _training_energy(environment: Any) -> float | None:
     if not isinstance(environment, dict):
         return None
     total = None
-    for item in environment.get("energyConsumptions") or ():
+    items = environment.get("energyConsumptions")
+    for item in items if isinstance(items, list) else ():
         if not isinstance(item, dict) or item.get("activity") != "training":
             continue
         cost = item.get("activityEnergyCost")
@@ -699,16 +732,17 @@ def _training_energy(environment: Any) -> float | None:
 
 def _walk(items: Any, path: str, *, service: bool, parent: str | None) -> Iterator[_Entry]:
     """Every component (or service) of a list, nested ones after their parent."""
-    for index, item in enumerate(items if isinstance(items, list) else ()):
+    if not isinstance(items, list):
+        return
+    key = "services" if service else "components"
+    for index, item in enumerate(items):
         if not isinstance(item, dict):
             continue
-        entry = _Entry(data=item, path=f"{path}[{index}]", service=service)
-        entry.parent = parent
-        yield entry
-        key = "services" if service else "components"
-        yield from _walk(
-            item.get(key), f"{path}[{index}].{key}", service=service, parent=f"{path}[{index}]"
-        )
+        here = f"{path}[{index}]"
+        yield _Entry(data=item, path=here, service=service, parent=parent)
+        children = item.get(key)
+        if children:
+            yield from _walk(children, f"{here}.{key}", service=service, parent=here)
 
 
 def read_document(document: Any, source: str = "") -> tuple[Bom, list[str]]:
@@ -861,7 +895,7 @@ def _checked_relations(reader: _Reader) -> list[Relation]:
     """Resolve pending edges to relations the Bom accepts; warn about the rest."""
     relations = list(reader.relations)
     by_ref = {c.ref: c for c in reader.components}
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[RelationKind, str, str]] = set()
     pairs: set[tuple[str, str]] = set()
     lineage: dict[str, set[str]] = {}
     typed = [p for p in reader.pending if p[3] is not RelationKind.DEPENDS_ON]
@@ -900,7 +934,7 @@ def _checked_relations(reader: _Reader) -> list[Relation]:
                 kind = RelationKind.DEPENDS_ON
             else:
                 lineage.setdefault(source, set()).add(target)
-        key = (kind.value, source, target)
+        key = (kind, source, target)
         if key in seen:
             continue
         seen.add(key)
@@ -994,7 +1028,7 @@ def _subject(reader: _Reader, data: Any, metadata: dict[str, Any], is_component:
                 field = prop.name[len(SUBJECT_PREFIX) :].replace("-", "_")
                 try:
                     subject[field] = decode_field(Subject, field, prop.value)
-                except (FmbomError, ValueError, TypeError, KeyError) as error:
+                except _DECODE_ERRORS as error:
                     raise InputFormatError(
                         f"$.metadata.component: property {prop.name} cannot be read: {error}",
                         reader.source,

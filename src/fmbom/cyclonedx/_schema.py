@@ -18,7 +18,7 @@ from typing import Any
 
 from fmbom.errors import InputFormatError
 
-__all__ = ["json_schema_errors", "repair", "xml_schema_errors"]
+__all__ = ["is_date_time", "json_schema_errors", "repair", "xml_schema_errors"]
 
 _SCHEMA_VERSIONS = ("1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
 
@@ -58,7 +58,7 @@ def _json_validator(version: str) -> Any:
     return fastjsonschema.compile(
         schema,
         handlers={"http": resolve, "https": resolve},
-        formats={**unchecked, "date-time": _is_date_time},
+        formats={**unchecked, "date-time": is_date_time},
         use_default=False,
     )
 
@@ -70,7 +70,8 @@ def _accept(_: object) -> bool:
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
 
-def _is_date_time(value: object) -> bool:
+def is_date_time(value: object) -> bool:
+    """True for an RFC 3339 date-time (and for non-strings, which the schema types refuse)."""
     if not isinstance(value, str):
         return True
     if not _DATE_TIME.fullmatch(value):
