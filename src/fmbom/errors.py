@@ -12,6 +12,7 @@ __all__ = [
     "ExportError",
     "FmbomError",
     "InputFormatError",
+    "OutputError",
     "ScanError",
     "ValidationError",
 ]
@@ -63,3 +64,7 @@ class ExportError(FmbomError):
 
 class ScanError(FmbomError):
     """A file or directory cannot be scanned or hashed."""
+
+
+class OutputError(FmbomError):
+    """Standard output cannot take the result (a full disk, an I/O error)."""

@@ -8,15 +8,19 @@ XML (a ``bom`` root element in a CycloneDX namespace).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
+import signal
+import stat
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from fmbom._bounded import loads_json, markup_of
 from fmbom.bom import Bom
-from fmbom.errors import FmbomError, InputFormatError
+from fmbom.errors import FmbomError, InputFormatError, OutputError
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -52,24 +56,14 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     return data
 
 
-def _parse_json(data: bytes, source: str) -> Any:
-    try:
-        return json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InputFormatError(f"not valid JSON: {error}", source) from None
-    except RecursionError:
-        raise InputFormatError("JSON nested too deeply", source) from None
-
-
 def detect_format(data: bytes, source: str = "") -> InputKind:
     """Tell which format ``data`` is in, from its content; :class:`InputFormatError` if none."""
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if head == b"<":
+    markup = markup_of(data)
+    if markup == "xml":
         return "cyclonedx-xml"
-    if head not in (b"{", b"["):
+    if markup is None:
         raise InputFormatError("neither JSON nor XML: not a BOM", source)
-    document = _parse_json(data, source)
-    return _json_kind(document, source)
+    return _json_kind(loads_json(data, source), source)
 
 
 def _json_kind(document: Any, source: str) -> InputKind:
@@ -89,15 +83,18 @@ def _json_kind(document: Any, source: str) -> InputKind:
 
 def loads_bom(data: bytes | str, source: str = "") -> Bom:
     """Build a BOM from a document in any supported format, detected from its content."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if head == b"<":
+    if isinstance(data, str):
+        head = data.lstrip("\ufeff \t\r\n")[:1]
+        markup = "xml" if head == "<" else "json" if head in ("{", "[") else None
+    else:
+        markup = markup_of(data)
+    if markup == "xml":
         from fmbom import cyclonedx
 
-        return cyclonedx.loads(raw, source=source)
-    if head not in (b"{", b"["):
+        return cyclonedx.loads(data, source=source)
+    if markup is None:
         raise InputFormatError("neither JSON nor XML: not a BOM", source)
-    document = _parse_json(raw, source)
+    document = loads_json(data, source)
     kind = _json_kind(document, source)
     if kind == "native":
         from fmbom import native
@@ -105,7 +102,7 @@ def loads_bom(data: bytes | str, source: str = "") -> Bom:
         return native.from_dict(document, source)
     from fmbom import cyclonedx
 
-    return cyclonedx.from_json_dict(document, source=source)
+    return cyclonedx._from_checked(document, source)
 
 
 def read_bom(path: str | os.PathLike[str]) -> Bom:
@@ -117,34 +114,145 @@ def read_bom(path: str | os.PathLike[str]) -> Bom:
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the whole new one.
 
-    The data goes to a temporary file in the same directory, is flushed to disk and renamed
-    over the target. On any failure the temporary file is removed and the target is untouched.
+    - ``-`` is standard output, and devices, FIFOs and sockets are written through: they are
+      opened for writing and never replaced (``/dev/null`` stays a device).
+    - A regular file (or a new one) gets its data through a temporary file in the same
+      directory, flushed to disk and renamed over it. A symlink is followed: its target is
+      replaced atomically and the link stays.
+    - On any failure, and on SIGTERM, SIGHUP or SIGINT while writing, the temporary file is
+      removed and the target is untouched; the error names the path.
+
+    Text holding a lone surrogate cannot be encoded and is refused before anything is written.
     """
-    target = Path(os.fspath(path))
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    name = os.fspath(path)
+    payload = _encode(data, name)
+    if name == "-":
+        _write_stdout(payload)
+        return
+    try:
+        info = Path(name).stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise FmbomError(f"{name}: cannot write: {error.strerror or error}") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise FmbomError(f"{name}: cannot write: is a directory")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        _write_through(name, payload)
+        return
+    target = Path(os.path.realpath(name)) if Path(name).is_symlink() else Path(name)
+    with _cleanup_on_signals() as temps:
+        _replace(target, payload, temps)
+
+
+def _encode(data: str | bytes, name: str) -> bytes:
+    if isinstance(data, bytes):
+        return data
+    try:
+        return data.encode("utf-8")
+    except UnicodeEncodeError as error:
+        where = "standard output" if name == "-" else name
+        raise FmbomError(
+            f"{where}: cannot write: the text holds a lone surrogate at character "
+            f"{error.start} (not valid Unicode)"
+        ) from None
+
+
+def _write_stdout(payload: bytes) -> None:
+    """Write to standard output; a full disk is one clear error (a closed pipe propagates)."""
+    stream = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
+    try:
+        if stream is None:
+            sys.stdout.write(payload.decode("utf-8"))
+            sys.stdout.flush()
+        else:
+            sys.stdout.flush()
+            stream.write(payload)
+            stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise OutputError(f"cannot write to standard output: {error.strerror or error}") from None
+
+
+def _write_through(name: str, payload: bytes) -> None:
+    """Write to a device, FIFO or socket in place (no temporary file, no rename)."""
+    try:
+        fd = os.open(name, os.O_WRONLY | os.O_NOCTTY)
+    except OSError as error:
+        raise FmbomError(f"{name}: cannot write: {error.strerror or error}") from None
+    try:
+        view = memoryview(payload)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+    except OSError as error:
+        raise FmbomError(f"{name}: cannot write: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
+
+
+def _replace(target: Path, payload: bytes, temps: list[str]) -> None:
     directory = target.parent if str(target.parent) else Path()
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as error:
         raise FmbomError(f"{target}: cannot write: {error.strerror or error}") from None
+    temps.append(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        if target.exists():
+        try:
+            current: os.stat_result | None = target.lstat()
+        except FileNotFoundError:
+            current = None
+        if current is not None and not stat.S_ISREG(current.st_mode):
+            # Replaced by something else meanwhile: never rename over a device or a link.
+            raise FmbomError(f"{target}: cannot write: no longer a regular file")
+        if current is not None:
             with contextlib.suppress(OSError):
-                Path(temp_name).chmod(target.stat().st_mode & 0o7777)
+                Path(temp_name).chmod(current.st_mode & 0o7777)
         else:
             umask = os.umask(0)
             os.umask(umask)
             Path(temp_name).chmod(0o666 & ~umask)
         Path(temp_name).replace(target)
+        temps.remove(temp_name)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            Path(temp_name).unlink()
         raise FmbomError(f"{target}: cannot write: {error.strerror or error}") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(temp_name).unlink()
-        raise
+
+
+_SIGNALS: Final = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name)
+)
+
+
+@contextlib.contextmanager
+def _cleanup_on_signals() -> Iterator[list[str]]:
+    """Yield a list of temporary files; they are removed on failure or a terminating signal.
+
+    In the main thread, SIGTERM, SIGHUP and SIGINT raise SystemExit (128 + signal) while the
+    block runs, so the removal happens before the process ends; the previous handlers come
+    back afterwards. SIGKILL cannot be caught: a leftover ``.NAME.*.tmp`` file is then possible.
+    """
+    temps: list[str] = []
+    previous: dict[int, Any] = {}
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        for number in _SIGNALS:
+            with contextlib.suppress(OSError, ValueError):
+                previous[number] = signal.signal(number, stop)
+    try:
+        yield temps
+    finally:
+        for temp in temps:
+            with contextlib.suppress(OSError):
+                Path(temp).unlink()
+        for number, handler in previous.items():
+            if handler is not None:
+                signal.signal(number, handler)

@@ -27,6 +27,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
+from fmbom._bounded import loads_json
 from fmbom.bom import Bom
 from fmbom.errors import BomValidationError, InputFormatError, ValidationError
 from fmbom.model import COMPONENT_TYPES, AnyComponent, Component, ComponentKind
@@ -341,10 +342,4 @@ def _with_source(error: BomValidationError, source: str) -> BomValidationError:
 
 def loads(text: str | bytes, source: str = "") -> Bom:
     """Parse native JSON text into a BOM. ``source`` (a file name) prefixes error messages."""
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InputFormatError(f"not valid JSON: {error}", source) from None
-    except RecursionError:
-        raise InputFormatError("JSON nested too deeply", source) from None
-    return from_dict(data, source)
+    return from_dict(loads_json(text, source), source)

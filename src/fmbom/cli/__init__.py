@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from fmbom._version import __version__
-from fmbom.cli._common import EXIT_OK, EXIT_USAGE, CliError, fail
-from fmbom.errors import FmbomError
+from fmbom.cli._common import EXIT_BROKEN_PIPE, EXIT_USAGE, CliError, fail
+from fmbom.errors import FmbomError, OutputError
 
 __all__ = ["main"]
 
@@ -56,11 +57,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except CliError as error:
         return fail(str(error), error.code)
+    except OutputError as error:
+        _silence_stdout()
+        return fail(str(error), EXIT_USAGE)
     except FmbomError as error:
         return fail(str(error), EXIT_USAGE)
     except KeyboardInterrupt:
         return fail("interrupted", 130)
     except BrokenPipeError:
-        return EXIT_OK
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except MemoryError:
         return fail("out of memory", EXIT_USAGE)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the interpreter's final flush of what
+    could not be written neither fails nor prints (the Python documentation's EPIPE recipe)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)

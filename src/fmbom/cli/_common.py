@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from typing import Final
+
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_TERMINAL_UNSAFE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: 128 + SIGPIPE: the status of a Unix tool whose reader went away.
+EXIT_BROKEN_PIPE: Final = 141
 
 EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1
@@ -19,10 +25,16 @@ class CliError(Exception):
         self.code = code
 
 
+def printable(text: str) -> str:
+    """One line that is safe on a terminal: white space runs become one space, and control
+    characters (escape sequences from hostile file names or values) become ``\\xNN``."""
+    line = " ".join(text.split())
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", line)
+
+
 def fail(message: str, code: int) -> int:
     """Print ``fmbom: error: message`` as one line on stderr and return ``code``."""
-    line = " ".join(message.split())
-    sys.stderr.write(f"fmbom: error: {line}\n")
+    sys.stderr.write(f"fmbom: error: {printable(message)}\n")
     return code
 
 
@@ -38,13 +50,18 @@ def add_output(parser: argparse.ArgumentParser) -> None:
 
 
 def emit(args: argparse.Namespace, text: str) -> None:
-    """Write a verb's output to stdout or atomically to ``--output``."""
-    if args.output in (None, "-"):
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
+    """Write a verb's output to stdout or atomically to ``--output``.
+
+    On an interactive terminal, control characters other than newline and tab are shown as
+    ``\\xNN``, so escape sequences in hostile names never reach the terminal raw.
+    """
     from fmbom.io import write_atomic
 
+    if args.output in (None, "-"):
+        if sys.stdout.isatty():
+            text = _TERMINAL_UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+        write_atomic("-", text)
+        return
     write_atomic(args.output, text)
 
 

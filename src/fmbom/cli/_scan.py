@@ -7,7 +7,7 @@ import sys
 import time
 from typing import Any, Literal
 
-from fmbom.cli._common import EXIT_FAILED, EXIT_OK, CliError, add_output, emit
+from fmbom.cli._common import EXIT_FAILED, EXIT_OK, CliError, add_output, emit, printable
 
 _FORMATS = ("native", "cyclonedx-json", "cyclonedx-xml")
 
@@ -123,8 +123,7 @@ def run(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     for problem in result.problems:
-        line = " ".join(str(problem).split())
-        sys.stderr.write(f"fmbom: {line}\n")
+        sys.stderr.write(f"fmbom: {printable(str(problem))}\n")
     if args.format == "native":
         from fmbom.native import dumps
 

@@ -17,9 +17,9 @@ This package is the only part of fmbom that imports cyclonedx-python-lib.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
+from fmbom._bounded import check_tree, loads_json, markup_of
 from fmbom.bom import Bom
 from fmbom.cyclonedx._check import check_document
 from fmbom.cyclonedx._common import DEFAULT_SPEC_VERSION, READ_VERSIONS, SPEC_VERSIONS, no_gc
@@ -91,17 +91,17 @@ def dumps(
 
 
 def _parse(data: bytes | str, source: str) -> tuple[dict[str, Any], list[str], bytes | None]:
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if head == b"<":
-        document, warnings = parse_xml(raw, source)
-        return document, warnings, raw
-    try:
-        document = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InputFormatError(f"not valid JSON: {error}", source) from None
-    except RecursionError:
-        raise InputFormatError("JSON nested too deeply", source) from None
+    if isinstance(data, str):
+        if data.lstrip("\ufeff \t\r\n")[:1] == "<":
+            raw = data.encode("utf-8", errors="surrogatepass")
+            xml_document, warnings = parse_xml(raw, source)
+            return xml_document, warnings, raw
+        document = loads_json(data, source)
+    else:
+        if markup_of(data) == "xml":
+            xml_document, warnings = parse_xml(data, source)
+            return xml_document, warnings, data
+        document = loads_json(data, source)
     if not isinstance(document, dict):
         raise InputFormatError("a CycloneDX document must be a JSON object", source)
     return document, [], None
@@ -173,6 +173,11 @@ def load_with_report(
     return bom, warnings + more
 
 
+def _from_checked(document: dict[str, Any], source: str = "") -> Bom:
+    """Read a document that :func:`fmbom._bounded.loads_json` already checked."""
+    return _read(document, source)[0]
+
+
 def loads(data: bytes | str, source: str = "", *, validate: bool = False) -> Bom:
     """Read a CycloneDX JSON or XML document (warnings are dropped; see load_with_report)."""
     return load_with_report(data, source, validate=validate)[0]
@@ -187,6 +192,7 @@ def from_json_dict_with_report(
     document: dict[str, Any], source: str = "", *, validate: bool = False
 ) -> tuple[Bom, list[str]]:
     """Like :func:`from_json_dict`, also returning the import warnings."""
+    check_tree(document, source)
     notes: list[str] = []
     if validate:
         document, notes = _check_schema(document, None, source)

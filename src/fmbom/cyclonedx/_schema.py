@@ -168,7 +168,8 @@ def repair(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
             if not isinstance(item, dict):
                 continue
             here = f"{path}[{index}]"
-            for choice_index, choice in enumerate(item.get("licenses") or ()):
+            choices = item.get("licenses")
+            for choice_index, choice in enumerate(choices if isinstance(choices, list) else ()):
                 lic = choice.get("license") if isinstance(choice, dict) else None
                 if isinstance(lic, dict) and isinstance(lic.get("id"), str):
                     text = lic["id"]

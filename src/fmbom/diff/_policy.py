@@ -18,18 +18,21 @@ errors that name the file and the key.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
+from fmbom._bounded import decode_text, loads_toml
 from fmbom.diff._rules import RULES
 from fmbom.errors import InputFormatError, ValidationError
 from fmbom.severity import Severity
 
-__all__ = ["Policy", "parse_severity_override"]
+__all__ = ["MAX_POLICY_BYTES", "Policy", "parse_severity_override"]
+
+#: Policy files larger than this are refused unread.
+MAX_POLICY_BYTES: Final = 1 << 20
 
 _KINDS = (
     "model",
@@ -160,14 +163,7 @@ class Policy:
     @classmethod
     def from_toml(cls, text: str, source: str = "policy") -> Policy:
         """Parse a TOML policy document."""
-        if sys.version_info >= (3, 11):
-            import tomllib
-        else:  # pragma: no cover - exercised on Python 3.10 only
-            import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-        try:
-            document = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise InputFormatError(f"not valid TOML: {error}", source) from None
+        document = loads_toml(text, source)
         try:
             return cls.from_mapping(document, source)
         except ValidationError as error:
@@ -181,11 +177,13 @@ class Policy:
         """Read a TOML policy file."""
         name = os.fspath(path)
         try:
-            text = Path(name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            why = getattr(error, "strerror", None) or str(error)
-            raise InputFormatError(f"cannot read policy: {why}", name) from None
-        return cls.from_toml(text, name)
+            with Path(name).open("rb") as handle:
+                data = handle.read(MAX_POLICY_BYTES + 1)
+        except OSError as error:
+            raise InputFormatError(f"cannot read policy: {error.strerror or error}", name) from None
+        if len(data) > MAX_POLICY_BYTES:
+            raise InputFormatError(f"policy larger than {MAX_POLICY_BYTES} bytes; refused", name)
+        return cls.from_toml(decode_text(data, name, what="TOML"), name)
 
     def with_overrides(
         self,

@@ -9,10 +9,24 @@ Anchors, aliases, tags and nested flow collections raise :class:`FrontMatterErro
 
 from __future__ import annotations
 
+import math
 import re
-from typing import Any
+from typing import Any, Final
 
-__all__ = ["FrontMatterError", "parse_front_matter", "split_front_matter"]
+from fmbom._bounded import MAX_INT_DIGITS
+
+__all__ = [
+    "MAX_FRONT_MATTER",
+    "MAX_NESTING",
+    "FrontMatterError",
+    "parse_front_matter",
+    "split_front_matter",
+]
+
+#: Front matter longer than this (in characters) is not read; the parser is linear in its size.
+MAX_FRONT_MATTER: Final = 1 << 20
+#: Block mappings and sequences nested deeper than this are refused.
+MAX_NESTING: Final = 64
 
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
 _FLOAT = re.compile(
@@ -51,6 +65,10 @@ def split_front_matter(text: str) -> tuple[str, int] | None:
 
 def parse_front_matter(text: str, first_line: int = 1) -> dict[str, Any]:
     """Parse a front matter block (without its ``---`` lines) into a dict."""
+    if len(text) > MAX_FRONT_MATTER:
+        raise FrontMatterError(
+            f"front matter longer than {MAX_FRONT_MATTER} characters", first_line
+        )
     parser = _Parser(text, first_line)
     value = parser.document()
     if value is None:
@@ -81,6 +99,7 @@ class _Parser:
             raise FrontMatterError("tabs used for indentation", first_line)
         self.first_line = first_line
         self.pos = 0
+        self.depth = 0
         # Lines rewritten in place when a sequence item opens a mapping ("- key: value").
         self.indents = [_indent_of(line) for line in self.lines]
         self.texts = [line.strip() for line in self.lines]
@@ -107,9 +126,15 @@ class _Parser:
 
     def block(self, indent: int) -> Any:
         text = self.texts[self.pos]
-        if text == "-" or text.startswith("- "):
-            return self.sequence(indent)
-        return self.mapping(indent)
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.fail(f"nested deeper than {MAX_NESTING} levels")
+        try:
+            if text == "-" or text.startswith("- "):
+                return self.sequence(indent)
+            return self.mapping(indent)
+        finally:
+            self.depth -= 1
 
     def sequence(self, indent: int) -> list[Any]:
         items: list[Any] = []
@@ -215,21 +240,25 @@ class _Parser:
                 raise self.fail("unexpected mapping or sequence inside a plain scalar")
             parts.append(_strip_comment(nxt))
             self.pos += 1
-        return _plain(" ".join(parts))
+        return _plain(" ".join(parts), self)
 
     def quoted(self, text: str) -> str:
+        """A quoted scalar, possibly over several lines; each line is scanned once."""
         quote = text[0]
         start = self.pos
-        collected = text
-        while True:
-            closed = _find_closing(collected, quote)
-            if closed is not None:
-                break
+        pieces = [text]
+        offset = 0
+        found = _find_closing(text, quote, 1)
+        while found is None:
             self.pos += 1
             if self.pos >= len(self.lines):
                 self.pos = start
                 raise self.fail("unterminated quoted string")
-            collected += "\n" + self.lines[self.pos].strip()
+            offset += len(pieces[-1]) + 1
+            pieces.append(self.lines[self.pos].strip())
+            found = _find_closing(pieces[-1], quote, 0)
+        closed = offset + found
+        collected = "\n".join(pieces)
         tail = _strip_comment(collected[closed + 1 :].strip())
         if tail:
             raise self.fail(f"unexpected text after a quoted string: {tail[:30]!r}")
@@ -289,8 +318,11 @@ class _Parser:
         return result
 
 
-def _find_closing(text: str, quote: str) -> int | None:
-    index = 1
+def _find_closing(text: str, quote: str, index: int) -> int | None:
+    """The index of the closing quote in ``text`` from ``index`` on, or None.
+
+    An escape (``\\``) or a doubled single quote at the end of the line continues on the next.
+    """
     while index < len(text):
         char = text[index]
         if quote == '"' and char == "\\":
@@ -348,10 +380,10 @@ def _unescape(text: str, parser: _Parser) -> str:
         elif code in ("x", "u", "U"):
             width = {"x": 2, "u": 4, "U": 8}[code]
             digits = text[index + 2 : index + 2 + width]
-            try:
-                out.append(chr(int(digits, 16)))
-            except ValueError:
-                raise parser.fail(f"bad escape \\{code}{digits}") from None
+            point = int(digits, 16) if re.fullmatch(r"[0-9a-fA-F]+", digits) else -1
+            if not 0 <= point <= 0x10FFFF or 0xD800 <= point <= 0xDFFF or len(digits) != width:
+                raise parser.fail(f"bad escape \\{code}{digits}")
+            out.append(chr(point))
             index += 2 + width
         elif code == "\n":
             index += 2
@@ -385,10 +417,10 @@ def _flow_scalar(text: str, parser: _Parser) -> Any:
     if len(text) >= 2 and text[0] == text[-1] and text[0] in ("'", '"'):
         body = text[1:-1]
         return body.replace("''", "'") if text[0] == "'" else _unescape(body, parser)
-    return _plain(text)
+    return _plain(text, parser)
 
 
-def _plain(text: str) -> Any:
+def _plain(text: str, parser: _Parser) -> Any:
     """Resolve a plain scalar: null, booleans, integers and floats; otherwise a string."""
     if text in _NULLS:
         return None
@@ -397,9 +429,15 @@ def _plain(text: str) -> Any:
     if text in _FALSE:
         return False
     if _INT.fullmatch(text):
-        return int(text.replace("_", ""))
+        digits = text.replace("_", "")
+        if len(digits) > MAX_INT_DIGITS:
+            raise parser.fail(f"integer with more than {MAX_INT_DIGITS} digits")
+        return int(digits)
     if _FLOAT.fullmatch(text) and any(c.isdigit() for c in text):
-        return float(text.replace("_", ""))
+        value = float(text.replace("_", ""))
+        if not math.isfinite(value):
+            raise parser.fail(f"number {text[:20]} is too large")
+        return value
     if text in (".inf", "+.inf", ".Inf"):
         return text
     return text

@@ -2,8 +2,11 @@
 
 Every count and length read from the file is checked against the bytes left in the file
 before anything is allocated, so a corrupt or hostile header is a clear error, not a memory
-blow-up. Large arrays (token scores, merges) are skipped over, except the token list, which
-is kept to resolve special tokens.
+blow-up. Arrays are skipped over, not kept (nested arrays iteratively, at most
+:data:`MAX_ARRAY_NESTING` deep); the token list is counted, and the few special tokens the
+header names are read back from it afterwards, so memory does not grow with the vocabulary.
+Strings over :data:`MAX_STRING_BYTES` and more than :data:`MAX_METADATA` key/values are
+refused.
 """
 
 from __future__ import annotations
@@ -17,7 +20,16 @@ import attrs
 
 from fmbom.errors import ScanError
 
-__all__ = ["GGUF_FILE_TYPES", "GgufArray", "GgufHeader", "read_gguf_header"]
+__all__ = [
+    "GGUF_FILE_TYPES",
+    "MAX_ARRAY_NESTING",
+    "MAX_METADATA",
+    "MAX_STRING_BYTES",
+    "SPECIAL_TOKEN_KEYS",
+    "GgufArray",
+    "GgufHeader",
+    "read_gguf_header",
+]
 
 _MAGIC: Final = b"GGUF"
 _SCALARS: Final = {
@@ -26,9 +38,24 @@ _SCALARS: Final = {
 }  # fmt: skip
 _STRING: Final = 8
 _ARRAY: Final = 9
-#: Arrays of strings kept in full (others are only counted).
-_KEEP_ARRAYS: Final = frozenset({"tokenizer.ggml.tokens"})
+_TOKENS: Final = "tokenizer.ggml.tokens"
 _MAX_DIMS: Final = 8
+#: Arrays of arrays nested deeper than this are refused.
+MAX_ARRAY_NESTING: Final = 64
+#: Metadata strings (keys and values) longer than this are refused.
+MAX_STRING_BYTES: Final = 16 << 20
+#: Headers with more metadata key/values than this are refused.
+MAX_METADATA: Final = 1 << 16
+#: The special tokens a header can name, by role: ``tokenizer.ggml.<key>``.
+SPECIAL_TOKEN_KEYS: Final = {
+    "bos": "bos_token_id",
+    "eos": "eos_token_id",
+    "unk": "unknown_token_id",
+    "pad": "padding_token_id",
+    "sep": "seperator_token_id",
+    "cls": "cls_token_id",
+    "mask": "mask_token_id",
+}
 
 #: llama.cpp ``general.file_type`` values (``LLAMA_FTYPE_*``).
 GGUF_FILE_TYPES: Final = {
@@ -66,6 +93,8 @@ class GgufHeader:
     tensor_count: int
     metadata: dict[str, Any]
     parameters_by_type: dict[str, int]
+    #: Special tokens by role (``bos``, ``eos``, ...) resolved from the token list.
+    special_tokens: dict[str, str] = attrs.field(factory=dict)
 
     @property
     def parameter_count(self) -> int:
@@ -79,6 +108,8 @@ class _Reader:
         self.size = size
         self.pos = 0
         self.name = name
+        #: Where the string array read last starts (the token list's, after its key).
+        self.array_start = 0
 
     def fail(self, why: str) -> ScanError:
         return ScanError(f"{self.name}: malformed GGUF header at byte {self.pos}: {why}")
@@ -108,6 +139,8 @@ class _Reader:
 
     def string(self) -> str:
         length = self.u64()
+        if MAX_STRING_BYTES < length <= self.size - self.pos:
+            raise self.fail(f"string of {length} bytes exceeds the {MAX_STRING_BYTES}-byte limit")
         return self.read(length).decode("utf-8", errors="replace")
 
     def skip_string(self) -> None:
@@ -134,18 +167,51 @@ class _Reader:
                 return GgufArray(item_type=item_type, length=length)
             if item_type == _STRING:
                 length = self.count("array", 8)
-                if key in _KEEP_ARRAYS:
-                    return [self.string() for _ in range(length)]
+                self.array_start = self.pos
                 for _ in range(length):
                     self.skip_string()
                 return GgufArray(item_type=item_type, length=length)
             if item_type == _ARRAY:
                 length = self.count("array", 12)
-                for _ in range(length):
-                    self.value(_ARRAY, "")
+                self.skip_nested(length)
                 return GgufArray(item_type=item_type, length=length)
             raise self.fail(f"unknown array item type {item_type} for {key!r}")
         raise self.fail(f"unknown value type {value_type} for {key!r}")
+
+    def skip_nested(self, length: int) -> None:
+        """Skip ``length`` arrays (of anything, arrays included) without recursion."""
+        pending = [length]
+        while pending:
+            if not pending[-1]:
+                pending.pop()
+                continue
+            pending[-1] -= 1
+            item_type = self.u32()
+            if item_type in _SCALARS:
+                width = _SCALARS[item_type][1]
+                self.skip(self.count("array", width) * width)
+            elif item_type == _STRING:
+                for _ in range(self.count("array", 8)):
+                    self.skip_string()
+            elif item_type == _ARRAY:
+                if len(pending) >= MAX_ARRAY_NESTING:
+                    raise self.fail(f"arrays nested deeper than {MAX_ARRAY_NESTING} levels")
+                pending.append(self.count("array", 12))
+            else:
+                raise self.fail(f"unknown array item type {item_type}")
+
+    def tokens_at(self, start: int, length: int, wanted: set[int]) -> dict[int, str]:
+        """Read the strings at the ``wanted`` indexes of the string array at ``start``."""
+        self.handle.seek(start)
+        self.pos = start
+        found: dict[int, str] = {}
+        last = max(wanted)
+        for index in range(min(length, last + 1)):
+            if index in wanted:
+                found[index] = self.string()
+            else:
+                self.skip_string()
+        return found
 
 
 def read_gguf_header(path: Path, size: int) -> GgufHeader:
@@ -165,10 +231,15 @@ def _read(reader: _Reader) -> GgufHeader:
         raise reader.fail(f"unsupported GGUF version {version}")
     tensor_count = reader.count("tensor", 24)
     kv_count = reader.count("metadata", 13)
+    if kv_count > MAX_METADATA:
+        raise reader.fail(f"{kv_count} metadata key/values exceed the limit of {MAX_METADATA}")
     metadata: dict[str, Any] = {}
+    tokens_start = 0
     for _ in range(kv_count):
         key = reader.string()
         metadata[key] = reader.value(reader.u32(), key)
+        if key == _TOKENS:
+            tokens_start = reader.array_start
     by_type: dict[str, int] = {}
     for _ in range(tensor_count):
         reader.skip_string()
@@ -181,5 +252,24 @@ def _read(reader: _Reader) -> GgufHeader:
         name = _TENSOR_TYPES.get(type_id, f"type-{type_id}")
         by_type[name] = by_type.get(name, 0) + math.prod(shape)
     return GgufHeader(
-        version=version, tensor_count=tensor_count, metadata=metadata, parameters_by_type=by_type
+        version=version,
+        tensor_count=tensor_count,
+        metadata=metadata,
+        parameters_by_type=by_type,
+        special_tokens=_special_tokens(reader, metadata, tokens_start),
     )
+
+
+def _special_tokens(reader: _Reader, metadata: dict[str, Any], start: int) -> dict[str, str]:
+    tokens = metadata.get(_TOKENS)
+    if not isinstance(tokens, GgufArray) or tokens.item_type != _STRING:
+        return {}
+    ids: dict[str, int] = {}
+    for role, key in SPECIAL_TOKEN_KEYS.items():
+        index = metadata.get(f"tokenizer.ggml.{key}")
+        if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < tokens.length:
+            ids[role] = index
+    if not ids:
+        return {}
+    found = reader.tokens_at(start, tokens.length, set(ids.values()))
+    return {role: found[index] for role, index in ids.items()}

@@ -6,7 +6,6 @@ checked against the file size and a cap before anything is read.
 
 from __future__ import annotations
 
-import json
 import math
 import struct
 from pathlib import Path
@@ -14,7 +13,8 @@ from typing import Any, Final
 
 import attrs
 
-from fmbom.errors import ScanError
+from fmbom._bounded import loads_json
+from fmbom.errors import InputFormatError, ScanError
 
 __all__ = ["MAX_HEADER_SIZE", "SafetensorsHeader", "read_safetensors_header"]
 
@@ -65,9 +65,9 @@ def read_safetensors_header(path: Path, size: int) -> SafetensorsHeader:
     except OSError as error:
         raise ScanError(f"{path.name}: cannot read: {error.strerror or error}") from None
     try:
-        header = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise ScanError(f"{path.name}: malformed safetensors header: not JSON") from None
+        header = loads_json(raw)
+    except InputFormatError as error:
+        raise ScanError(f"{path.name}: malformed safetensors header: {error.message}") from None
     if not isinstance(header, dict):
         raise ScanError(f"{path.name}: malformed safetensors header: not a JSON object")
     return _interpret(path.name, header, size - 8 - length)

@@ -17,9 +17,10 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from fmbom._bounded import loads_json
 from fmbom._version import __version__
 from fmbom.bom import Bom, BomMetadata, Subject, Tool
-from fmbom.errors import BomValidationError, ScanError
+from fmbom.errors import BomValidationError, InputFormatError, ScanError, ValidationError
 from fmbom.governance import Evaluation, Governance, SourceType, Unit
 from fmbom.model import (
     Adapter,
@@ -48,12 +49,18 @@ from fmbom.model import (
 from fmbom.scan import _hf
 from fmbom.scan._cache import HashCache
 from fmbom.scan._frontmatter import FrontMatterError, parse_front_matter, split_front_matter
-from fmbom.scan._gguf import GGUF_FILE_TYPES, GgufArray, GgufHeader, read_gguf_header
+from fmbom.scan._gguf import (
+    GGUF_FILE_TYPES,
+    SPECIAL_TOKEN_KEYS,
+    GgufArray,
+    GgufHeader,
+    read_gguf_header,
+)
 from fmbom.scan._hashing import HashJob, hash_files, new_hasher
 from fmbom.scan._lfs import MAX_POINTER_SIZE, LfsPointer, parse_lfs_pointer
 from fmbom.scan._pickle import PICKLE_SUFFIXES, sniff_pickle
 from fmbom.scan._safetensors import SafetensorsHeader, read_safetensors_header
-from fmbom.scan._walk import FoundFile, walk_tree
+from fmbom.scan._walk import FoundFile, escape_name, walk_tree
 
 __all__ = ["ProgressCallback", "ScanProblem", "ScanResult", "scan"]
 
@@ -228,10 +235,10 @@ def scan(
         raise ScanError(f"{root}: cannot read: {error.strerror or error}") from None
     if root.is_dir():
         found, walk_warnings = walk_tree(root)
-        default_name = Path(os.path.realpath(root)).name or "model"
+        default_name = escape_name(Path(os.path.realpath(root)).name) or "model"
     elif root.is_file():
-        found, walk_warnings = [FoundFile(rel=root.name, path=root, stat=info)], []
-        default_name = root.name
+        found, walk_warnings = [FoundFile(rel=escape_name(root.name), path=root, stat=info)], []
+        default_name = escape_name(root.name)
     else:
         raise ScanError(f"{root}: neither a regular file nor a directory; cannot scan")
     state = _Scan(algo, version)
@@ -254,6 +261,14 @@ def scan(
     )
 
 
+@attrs.frozen
+class _Refused:
+    """A unit the object model refused: the error, and the files read while building it."""
+
+    error: ValidationError
+    reads: tuple[str, ...]
+
+
 class _Scan:
     def __init__(self, algorithm: HashAlgorithm, version: str | None) -> None:
         self.algorithm = algorithm
@@ -263,6 +278,8 @@ class _Scan:
         self.real_root = Path()
         self.components: dict[str, AnyComponent] = {}
         self.relations: dict[tuple[str, str, str], Relation] = {}
+        #: The files read as text so far, in order (to name them when a value is refused).
+        self.reads: list[str] = []
 
     # --- problems, hashing -------------------------------------------------------------------
 
@@ -307,7 +324,7 @@ class _Scan:
                 continue
             identity = (stat.st_dev, stat.st_ino)  # a file reached twice is hashed once
             if identity not in waiting:
-                jobs.append(HashJob(path=Path(key), size=stat.st_size))
+                jobs.append(HashJob(path=record.found.path, size=stat.st_size))
             waiting.setdefault(identity, []).append(record)
         total = sum(job.size for job in jobs)
         done = 0
@@ -361,7 +378,7 @@ class _Scan:
         for unit_rel in sorted(units, key=lambda u: (u.count("/"), u)):
             files = units[unit_rel]
             unit_name = name if not unit_rel else PurePosixPath(unit_rel).name
-            licenses = _Unit(self, unit_rel, unit_name, files).build()
+            licenses = self.build_unit(unit_rel, unit_name, files)
             if not unit_rel:
                 subject_licenses = licenses
         for record in readable:
@@ -382,6 +399,50 @@ class _Scan:
             )
         except BomValidationError as error:
             raise ScanError(f"the scanned layout gives an inconsistent BOM: {error}") from None
+
+    def build_unit(self, rel: str, name: str, files: dict[str, _Record]) -> tuple[str, ...]:
+        """Build one unit; a value the object model refuses is a problem naming its file.
+
+        The unit is built again without each file it read, in turn; the first file whose
+        absence makes the build succeed is reported and recorded as a plain file, and the unit
+        keeps everything else. When no single file explains it, the whole unit is reported
+        and its files are recorded as plain files, so the rest of the BOM is still built.
+        """
+        first = self.try_unit(rel, name, files)
+        if not isinstance(first, _Refused):
+            return first
+        for suspect in first.reads:
+            trimmed = {key: record for key, record in files.items() if record.rel != suspect}
+            attempt = self.try_unit(rel, name, trimmed)
+            if not isinstance(attempt, _Refused):
+                self.error(
+                    suspect, f"a value is not accepted ({first.error}); the file is left out"
+                )
+                return attempt
+        self.error(
+            rel or ".",
+            f"a value in {', '.join(sorted(first.reads))} is not accepted ({first.error}); "
+            "the files are recorded as plain files",
+        )
+        return ()
+
+    def try_unit(
+        self, rel: str, name: str, files: dict[str, _Record]
+    ) -> tuple[str, ...] | _Refused:
+        """Build a unit, or take back everything it added and say why."""
+        components, relations = len(self.components), len(self.relations)
+        problems, reads = len(self.problems), len(self.reads)
+        try:
+            return _Unit(self, rel, name, files).build()
+        except ValidationError as error:
+            for key in list(self.components)[components:]:
+                del self.components[key]
+            for relation in list(self.relations)[relations:]:
+                del self.relations[relation]
+            for record in files.values():
+                record.used = False
+            del self.problems[problems:]
+            return _Refused(error=error, reads=tuple(dict.fromkeys(self.reads[reads:])))
 
     def unknown_file(self, record: _Record) -> Software:
         properties = [Property(name=P + "path", value=record.rel)]
@@ -406,6 +467,7 @@ class _Scan:
         if record.found.stat.st_size > limit:
             self.warn(record.rel, f"larger than {limit} bytes; not read")
             return None
+        self.reads.append(record.rel)
         try:
             return record.found.path.read_bytes().decode("utf-8-sig")
         except OSError as error:
@@ -420,11 +482,15 @@ class _Scan:
         text = self.read_text(record, _MAX_JSON)
         if text is None:
             return None
+        nonfinite: list[str] = []
         try:
-            return json.loads(text)
-        except (ValueError, RecursionError) as error:
-            self.error(record.rel, f"not valid JSON: {error}")
+            document = loads_json(text, nonfinite=nonfinite)
+        except InputFormatError as error:
+            self.error(record.rel, error.message)
             return None
+        for where in nonfinite:
+            self.warn(record.rel, f"{where}: NaN or Infinity is not a number; read as unknown")
+        return document
 
     def read_card(self, record: _Record | None) -> dict[str, Any] | None:
         if record is None:
@@ -469,8 +535,8 @@ def _peek_json(record: _Record) -> Any:
     if record.lfs is not None or record.found.stat.st_size > _MAX_JSON:
         return None
     try:
-        return json.loads(record.found.path.read_bytes())
-    except (OSError, ValueError, RecursionError):
+        return loads_json(record.found.path.read_bytes(), nonfinite=[])
+    except (OSError, InputFormatError):
         return None
 
 
@@ -901,20 +967,12 @@ class _Unit:
         if not isinstance(model, str):
             return None
         tokens = meta.get("tokenizer.ggml.tokens")
-        tokens = tokens if isinstance(tokens, list) else []
-        special = []
-        for role, key in (
-            ("bos", "bos_token_id"),
-            ("eos", "eos_token_id"),
-            ("unk", "unknown_token_id"),
-            ("pad", "padding_token_id"),
-            ("sep", "seperator_token_id"),
-            ("cls", "cls_token_id"),
-            ("mask", "mask_token_id"),
-        ):
-            index = meta.get(f"tokenizer.ggml.{key}")
-            if isinstance(index, int) and 0 <= index < len(tokens):
-                special.append(SpecialToken(role=role, content=tokens[index]))
+        vocab_size = tokens.length if isinstance(tokens, GgufArray) else None
+        special = [
+            SpecialToken(role=role, content=facts.special_tokens[role])
+            for role in SPECIAL_TOKEN_KEYS
+            if role in facts.special_tokens
+        ]
         template = meta.get("tokenizer.chat_template")
         types = {
             "llama": TokenizerType.SENTENCEPIECE,
@@ -927,7 +985,7 @@ class _Unit:
             name=name,
             version=self.version,
             tokenizer_type=types.get(model, TokenizerType.OTHER),
-            vocab_size=len(tokens) if tokens else None,
+            vocab_size=vocab_size or None,
             special_tokens=special,
             chat_template_digest=_hf.chat_template_digest(template)
             if isinstance(template, str)
@@ -1300,9 +1358,8 @@ def _gguf_properties(header: GgufHeader) -> list[Property]:
         digest = _hf.chat_template_digest(template)
         props.append(Property(name=P + "gguf:chat-template-sha256", value=digest.value))
     tokens = meta.get("tokenizer.ggml.tokens")
-    if isinstance(tokens, (list, GgufArray)):
-        count = len(tokens) if isinstance(tokens, list) else tokens.length
-        props.append(Property(name=P + "gguf:vocab-size", value=str(count)))
+    if isinstance(tokens, GgufArray):
+        props.append(Property(name=P + "gguf:vocab-size", value=str(tokens.length)))
     return props
 
 

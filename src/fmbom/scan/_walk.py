@@ -8,7 +8,7 @@ from pathlib import Path
 
 import attrs
 
-__all__ = ["SKIPPED_DIRS", "FoundFile", "walk_tree"]
+__all__ = ["SKIPPED_DIRS", "FoundFile", "escape_name", "walk_tree"]
 
 #: Directory names never descended into (version-control and download bookkeeping).
 SKIPPED_DIRS = frozenset({".git", ".hg", ".svn"})
@@ -21,6 +21,17 @@ class FoundFile:
     rel: str
     path: Path
     stat: os.stat_result
+
+
+def escape_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 become ``\\xNN`` escapes.
+
+    The operating system hands such bytes over as lone surrogates (``surrogateescape``),
+    which no output could encode; fmbom records the escaped form instead.
+    """
+    if name.isascii():
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _inside(target: str, root: str) -> bool:
@@ -57,8 +68,11 @@ def walk_tree(root: Path) -> tuple[list[FoundFile], list[tuple[str, str]]]:
             warnings.append((prefix or ".", f"cannot list directory: {error.strerror or error}"))
             continue
         for entry in entries:
-            rel = f"{prefix}{entry.name}"
+            name = escape_name(entry.name)
+            rel = f"{prefix}{name}"
             path = Path(entry.path)
+            if name != entry.name:
+                warnings.append((rel, "name is not valid UTF-8; recorded with \\x escapes"))
             try:
                 linked = entry.is_symlink()
                 if linked and not _inside(os.path.realpath(path), real_root):

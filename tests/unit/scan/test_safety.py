@@ -30,7 +30,7 @@ def _safetensors(header: dict[str, object], data: bytes = b"") -> bytes:
     [
         (struct.pack("<Q", 1 << 62) + b"{}", "exceeds the file size"),
         (b"\x01\x00", "shorter than 8 bytes"),
-        (struct.pack("<Q", 4) + b"nope", "not JSON"),
+        (struct.pack("<Q", 4) + b"nope", "not valid JSON"),
         (struct.pack("<Q", 2) + b"[]", "not a JSON object"),
         (_safetensors({"w": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}), "outside"),
         (
