@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from fmbom import cyclonedx, native
+from fmbom import Bom, cyclonedx, native
 from fmbom._bounded import MAX_DEPTH, check_tree, decode_text, loads_json, loads_toml, markup_of
 from fmbom.diff._policy import MAX_POLICY_BYTES, Policy
 from fmbom.errors import FmbomError, InputFormatError
@@ -106,7 +107,12 @@ def test_cli_surrogate_is_exit_2_with_the_path(tmp_path: Path) -> None:
 @pytest.mark.parametrize("reader", ["native", "cyclonedx", "any"])
 def test_huge_integer_is_a_clean_error_with_its_position(reader: str) -> None:
     text = '{"bomFormat": "CycloneDX", "specVersion": "1.6",\n "version": ' + "7" * 5000 + "}"
-    load = {"native": native.loads, "cyclonedx": cyclonedx.loads, "any": loads_bom}[reader]
+    loaders: dict[str, Callable[[str, str], Bom]] = {
+        "native": native.loads,
+        "cyclonedx": cyclonedx.loads,
+        "any": loads_bom,
+    }
+    load = loaders[reader]
     with pytest.raises(InputFormatError, match="more than 4300 digits at line 2 column 13"):
         load(text, "big.json")
 

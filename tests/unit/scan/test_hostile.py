@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from fmbom import Adapter
 from fmbom.errors import ScanError
 from fmbom.scan import scan
 from fmbom.scan._frontmatter import (
@@ -168,9 +169,9 @@ def test_nan_in_adapter_config_is_read_as_unknown(tmp_path: Path) -> None:
     result = scan(root, use_cache=False)
     assert [(p.path, p.severity) for p in result.problems] == [("adapter_config.json", "warning")]
     assert "$.lora_alpha: NaN or Infinity" in result.problems[0].message
-    [adapter] = [c for c in result.bom.components if c.kind == "adapter"]
-    assert adapter.alpha is None  # type: ignore[attr-defined]
-    assert adapter.rank == document["r"]  # type: ignore[attr-defined]
+    [adapter] = [c for c in result.bom.components if isinstance(c, Adapter)]
+    assert adapter.alpha is None
+    assert adapter.rank == document["r"]
 
 
 def _minilm_with_version(tmp_path: Path, version: str) -> Path:
