@@ -220,6 +220,12 @@ def _walk(
 
     Each stack entry links to its parent's, so a path is only built when it is reported.
     """
+    if type(document) is not dict and type(document) is not list:
+        if type(document) is _NonFinite:
+            raise InputFormatError(f"$: {document.token} is not a JSON number", source)
+        if type(document) is str and _has_surrogate(document):
+            raise _surrogate([], source, "string")
+        return
     stack: list[tuple[Any, int, Any]] = [(document, 0, None)]
     check_values = surrogates or constants
     while stack:

@@ -130,6 +130,12 @@ def test_huge_integer_in_a_policy() -> None:
 def test_nan_is_not_json_for_bom_readers() -> None:
     with pytest.raises(InputFormatError, match=r"\$\.metadata\.x: NaN is not a JSON number"):
         loads_json('{"metadata": {"x": NaN}}')
+    # A bare constant or string is a whole document too (found by the fuzz campaign).
+    with pytest.raises(InputFormatError, match=r"^\$: NaN is not a JSON number"):
+        loads_json("NaN")
+    with pytest.raises(InputFormatError, match=r"^\$: string holds a lone surrogate"):
+        loads_json('"\\udc00"')
+    assert loads_json('"ok"') == "ok"
     found: list[str] = []
     assert loads_json('{"a": [1, -Infinity]}', nonfinite=found) == {"a": [1, None]}
     assert found == ["$.a[1]"]

@@ -69,6 +69,12 @@ ProgressCallback = Callable[[int, int], None]
 
 P: Final = "fmbom:scan:"
 _MAX_JSON: Final = 64 << 20
+#: Configuration files (everything but vocabularies and tokenizer definitions) are small;
+#: larger ones are not parsed, so memory stays bounded (parsed JSON takes ~10x its size).
+_MAX_CONFIG_JSON: Final = 4 << 20
+_LARGE_JSON: Final = frozenset(
+    {"tokenizer.json", "tekken.json", "vocab.json", "tokenizer_config.json", "chat_template.json"}
+)
 _MAX_CARD: Final = 8 << 20
 
 _SHARD = re.compile(r"^(?P<stem>.+)-\d{5}-of-\d{5}(?P<ext>\.[A-Za-z0-9]+)$")
@@ -479,7 +485,8 @@ class _Scan:
     def read_json(self, record: _Record | None) -> Any:
         if record is None:
             return None
-        text = self.read_text(record, _MAX_JSON)
+        limit = _MAX_JSON if record.name in _LARGE_JSON else _MAX_CONFIG_JSON
+        text = self.read_text(record, limit)
         if text is None:
             return None
         nonfinite: list[str] = []
@@ -532,7 +539,7 @@ def _is_unit_marker(record: _Record) -> bool:
 
 
 def _peek_json(record: _Record) -> Any:
-    if record.lfs is not None or record.found.stat.st_size > _MAX_JSON:
+    if record.lfs is not None or record.found.stat.st_size > _MAX_CONFIG_JSON:
         return None
     try:
         return loads_json(record.found.path.read_bytes(), nonfinite=[])

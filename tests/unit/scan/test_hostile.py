@@ -16,7 +16,7 @@ import pytest
 
 from fmbom import Adapter
 from fmbom.errors import ScanError
-from fmbom.scan import scan
+from fmbom.scan import ScanResult, scan
 from fmbom.scan._frontmatter import (
     MAX_FRONT_MATTER,
     MAX_NESTING,
@@ -249,3 +249,32 @@ def test_escape_name() -> None:
     assert escape_name("plain.txt") == "plain.txt"
     assert escape_name("caf\u00e9") == "caf\u00e9"
     assert escape_name(os.fsdecode(b"a\xffb")) == "a\\xffb"
+
+
+# --- defect 10: huge config files are capped, not parsed ----------------------------------------
+
+
+def _scan_peak(root: Path) -> tuple[ScanResult, int]:
+    tracemalloc.start()
+    try:
+        result = scan(root, use_cache=False)
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_huge_config_json_is_not_parsed(tmp_path: Path) -> None:
+    root = tmp_path / "m"
+    root.mkdir()
+    (root / "README.md").write_text("---\nlicense: mit\n---\n", encoding="utf-8")
+    config = root / "adapter_config.json"
+    config.write_text('{"r": 8}', encoding="utf-8")
+    _, baseline = _scan_peak(root)
+    filler = '"' + "x" * (16 << 20) + '"'
+    config.write_text(f'{{"r": 8, "pad": {filler}}}', encoding="utf-8")
+    result, peak = _scan_peak(root)
+    assert [(p.path, p.message) for p in result.warnings] == [
+        ("adapter_config.json", f"larger than {4 << 20} bytes; not read")
+    ]
+    # Reading the 16 MiB file would hold it at least once; the scan only hashes it.
+    assert peak < baseline + (4 << 20), (peak, baseline)
