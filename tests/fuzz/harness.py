@@ -347,14 +347,14 @@ def _small_gguf() -> bytes:
 def _small_safetensors(header_only: bytes) -> bytes:
     """A complete safetensors file from a real header: the tensors whose data lies in the
     first 64 KiB, with their data (zeros), so the seed itself is valid."""
-    (length,) = struct.unpack("<Q", header_only[:8])
-    header = json.loads(header_only[8 : 8 + length])
+    length = int.from_bytes(header_only[:8], "little")
+    header: dict[str, Any] = json.loads(header_only[8 : 8 + length])
     kept = {
         key: value
         for key, value in header.items()
         if key == "__metadata__" or value["data_offsets"][1] <= 1 << 16
     }
-    end = max(v["data_offsets"][1] for k, v in kept.items() if k != "__metadata__")
+    end = max(int(v["data_offsets"][1]) for k, v in kept.items() if k != "__metadata__")
     raw = json.dumps(kept).encode()
     return struct.pack("<Q", len(raw)) + raw + b"\0" * end
 
