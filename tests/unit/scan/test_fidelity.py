@@ -29,6 +29,7 @@ from fmbom.diff import diff
 from fmbom.errors import ScanError
 from fmbom.scan import ScanResult, scan
 from fmbom.scan._card import identify_license
+from tests.shared_corpus import SHARED_CORPUS
 from tests.unit.scan._independent import sha256
 
 Run = Callable[..., ScanResult]
@@ -299,7 +300,7 @@ def test_own_repo_id_in_name_or_path_is_no_lineage(run: Run, data: Data) -> None
     assert not result.bom.outgoing("model", RelationKind.DERIVED_FROM)
 
 
-@pytest.mark.parametrize("value", ["output/checkpoint-500", "/tmp/run/model", "bert-base-uncased"])
+@pytest.mark.parametrize("value", ["output/checkpoint-500", "/home/run/model", "bert-base-uncased"])
 def test_local_name_or_path_is_no_lineage(run: Run, tmp_path: Path, value: str) -> None:
     root = _write(tmp_path / "m", {"config.json": {"model_type": "bert", "_name_or_path": value}})
     assert not run(root).bom.outgoing("model", RelationKind.DERIVED_FROM)
@@ -432,18 +433,10 @@ def test_license_files_are_identified(text: str, expected: str | None) -> None:
     assert identify_license(text) == expected
 
 
-def _corpus() -> Path:
-    """``shared/corpus/hf`` beside the clone (or beside a folder above it)."""
-    for parent in Path(__file__).resolve().parents[3:]:
-        if (parent / "shared" / "corpus" / "hf").is_dir():
-            return parent / "shared" / "corpus" / "hf"
-    return Path("/nonexistent")
+CORPUS = SHARED_CORPUS / "hf"
 
 
-CORPUS = _corpus()
-
-
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus beside the clone")
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is absent ({CORPUS})")
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
@@ -492,8 +485,9 @@ def test_tiktoken_files_are_tokenizers(run: Run, tmp_path: Path) -> None:
     assert (tokenizer.tokenizer_type, tokenizer.vocab_size) == (TokenizerType.TIKTOKEN, 3)
     # Llama 3's original/tokenizer.model is a tiktoken file under a SentencePiece name
     root = _write(tmp_path / "l", {"config.json": {"model_type": "x"}, "tokenizer.model": ranks})
-    tokenizer = run(root).bom.component("tokenizer")
-    assert tokenizer.tokenizer_type is TokenizerType.TIKTOKEN
+    llama = run(root).bom.component("tokenizer")
+    assert isinstance(llama, Tokenizer)
+    assert llama.tokenizer_type is TokenizerType.TIKTOKEN
 
 
 def test_added_tokens_json_alone_is_a_tokenizer_file(run: Run, tmp_path: Path) -> None:
