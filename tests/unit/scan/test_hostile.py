@@ -167,8 +167,9 @@ def test_nan_in_adapter_config_is_read_as_unknown(tmp_path: Path) -> None:
     assert isinstance(document["lora_alpha"], int)
     config.write_text(text.replace(f'"lora_alpha": {document["lora_alpha"]}', '"lora_alpha": NaN'))
     result = scan(root, use_cache=False)
-    assert [(p.path, p.severity) for p in result.problems] == [("adapter_config.json", "warning")]
-    assert "$.lora_alpha: NaN or Infinity" in result.problems[0].message
+    assert not result.errors
+    assert [p.path for p in result.warnings if "NaN" in p.message] == ["adapter_config.json"]
+    assert any(p.message.startswith("$.lora_alpha: NaN or Infinity") for p in result.warnings)
     [adapter] = [c for c in result.bom.components if isinstance(c, Adapter)]
     assert adapter.alpha is None
     assert adapter.rank == document["r"]
@@ -276,5 +277,6 @@ def test_huge_config_json_is_not_parsed(tmp_path: Path) -> None:
     assert [(p.path, p.message) for p in result.warnings] == [
         ("adapter_config.json", f"larger than {4 << 20} bytes; not read")
     ]
-    # Reading the 16 MiB file would hold it at least once; the scan only hashes it.
-    assert peak < baseline + (4 << 20), (peak, baseline)
+    # Reading the 16 MiB file would hold it twice (bytes and text); the scan only hashes it
+    # (through a buffer of a few MiB).
+    assert peak < baseline + (10 << 20), (peak, baseline)
