@@ -5,14 +5,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
 from fmbom.errors import ValidationError
 from fmbom.licenses import parse_license_expression
 
-T = TypeVar("T")
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 _REF = re.compile(r"[!-~]{1,512}")
@@ -33,14 +32,19 @@ def named(_cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribut
     prefixes the field name. Anything else a converter raises on a wrong type (TypeError,
     ValueError, AttributeError) becomes a :class:`ValidationError` naming the field.
     """
-    return [
-        field.evolve(converter=_naming(field.converter, field.name))
-        if callable(field.converter)
-        and not isinstance(field.converter, attrs.Converter)
-        and not field.inherited  # already wrapped by the base class
-        else field
-        for field in fields
-    ]
+    transformed = []
+    for field in fields:
+        convert: Any = field.converter
+        # an inherited field was wrapped by the base class already
+        if (
+            convert is None
+            or getattr(field, "inherited", False)
+            or isinstance(convert, attrs.Converter)
+        ):
+            transformed.append(field)
+        else:
+            transformed.append(field.evolve(converter=_naming(convert, field.name)))
+    return transformed
 
 
 def _naming(convert: Callable[[Any], Any], name: str) -> Callable[[Any], Any]:
@@ -106,20 +110,21 @@ def url(_: object, attribute: attrs.Attribute[Any], value: str | None) -> None:
         raise _fail(attribute, value, "must be an absolute URL such as https://example.com/x")
 
 
-def non_negative(_: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+def non_negative(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A count or size: zero or more, and finite."""
     if value is None:
         return
-    wrong = _not_number(attribute, value)
-    if wrong is not None:
-        raise wrong
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValidationError(
+            f"expected a number, got {type(value).__name__} {_shown(value)}", attribute.name
+        )
     if isinstance(value, float) and not math.isfinite(value):
         raise _fail(attribute, value, "must be a finite number")
     if value < 0:
         raise _fail(attribute, value, "must not be negative")
 
 
-def positive(_: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+def positive(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A strictly positive integer (bits, ranks, group sizes)."""
     if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
         raise _fail(attribute, value, "must be a positive integer")
@@ -163,20 +168,6 @@ def each(inner: Validator) -> Validator:
                 raise ValidationError(error.message, f"{attribute.name}[{index}]") from None
 
     return check
-
-
-def sorted_tuple(key: Callable[[T], Any]) -> Callable[[Iterable[T]], tuple[T, ...]]:
-    """A converter giving a canonical order to a collection whose order carries no meaning."""
-
-    def convert(items: Iterable[T]) -> tuple[T, ...]:
-        return tuple(sorted(items, key=key))
-
-    return convert
-
-
-def as_tuple(items: Iterable[T]) -> tuple[T, ...]:
-    """Converter: accept any iterable (a list from a pipeline), store a tuple."""
-    return tuple(items)
 
 
 def strings(items: Iterable[str], what: str = "a string") -> tuple[str, ...]:

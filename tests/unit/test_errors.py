@@ -91,11 +91,11 @@ def test_errors_survive_pickling(error: FmbomError) -> None:
 
 def test_validation_errors_are_value_errors() -> None:
     assert issubclass(ValidationError, ValueError)
-    for cls in (BomValidationError, PolicyError):
-        assert issubclass(cls, ValidationError)
-    for cls in (InputFormatError, ExportError, WriteError, ScanError):
-        assert issubclass(cls, FmbomError)
-        assert not issubclass(cls, ValidationError)
+    for sub in (BomValidationError, PolicyError):
+        assert issubclass(sub, ValidationError)
+    for other in (InputFormatError, ExportError, WriteError, ScanError):
+        assert issubclass(other, FmbomError)
+        assert not issubclass(other, ValidationError)
 
 
 def test_join_path() -> None:

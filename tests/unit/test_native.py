@@ -346,7 +346,7 @@ def test_bom_problems_keep_their_type_and_every_problem() -> None:
     )
     error = load_error(doc, source="s.json")
     assert isinstance(error, BomValidationError)
-    messages = [f"{p.path}: {p.message}" for p in error.problems]  # type: ignore[attr-defined]
+    messages = [f"{p.path}: {p.message}" for p in error.problems]
     assert messages == [
         "$.components[2].ref: duplicate ref 'm' (another component has the same ref)",
         "$.relations[0].target: unknown ref 'gone'",
