@@ -222,7 +222,7 @@ def _walk(
     """
     if type(document) is not dict and type(document) is not list:
         if type(document) is _NonFinite:
-            raise InputFormatError(f"$: {document.token} is not a JSON number", source)
+            raise InputFormatError(f"{document.token} is not a JSON number", source, path="$")
         if type(document) is str and _has_surrogate(document):
             raise _surrogate([], source, "string")
         return
@@ -232,8 +232,9 @@ def _walk(
         node, depth, link = stack.pop()
         if depth > max_depth:
             raise InputFormatError(
-                f"{_short(json_path(_parts(link)))}: nested deeper than {max_depth} levels",
+                f"nested deeper than {max_depth} levels",
                 source,
+                path=_short(json_path(_parts(link))),
             )
         items: Any = node.items() if type(node) is dict else enumerate(node)
         for key, value in items:
@@ -250,7 +251,9 @@ def _walk(
             if kind is _NonFinite:
                 where = json_path(_parts((link, key)))
                 if nonfinite is None:
-                    raise InputFormatError(f"{where}: {value.token} is not a JSON number", source)
+                    raise InputFormatError(
+                        f"{value.token} is not a JSON number", source, path=where
+                    )
                 nonfinite.append(where)
                 node[key] = None
 
@@ -270,7 +273,7 @@ def _parts(link: Any) -> list[str | int]:
 
 def _surrogate(path: list[str | int], source: str, what: str) -> InputFormatError:
     return InputFormatError(
-        f"{json_path(path)}: {what} holds a lone surrogate (not valid Unicode)", source
+        f"{what} holds a lone surrogate (not valid Unicode)", source, path=json_path(path)
     )
 
 

@@ -1,8 +1,13 @@
-"""Reading BOMs from files in any supported format, and writing outputs atomically.
+"""Reading and writing BOMs in every supported format.
 
-:func:`read_bom` detects the format from the content, not the file name: native fmbom JSON
-(an object with an ``fmbom`` key), CycloneDX JSON (``"bomFormat": "CycloneDX"``) or CycloneDX
-XML (a ``bom`` root element in a CycloneDX namespace).
+Four names, one per direction and medium:
+
+- :func:`read_bom` (a file) and :func:`loads_bom` (text or bytes) read any supported format,
+  detected from the content, not the file name: native fmbom JSON (an object with an
+  ``fmbom`` key), CycloneDX JSON (``"bomFormat": "CycloneDX"``) or CycloneDX XML (a ``bom``
+  root element in a CycloneDX namespace);
+- :func:`write_bom` (a file, written atomically) and :func:`dumps_bom` (text) write the
+  :class:`OutputFormat` asked for (native by default).
 """
 
 from __future__ import annotations
@@ -20,22 +25,34 @@ from typing import Any, Final, Literal
 
 from fmbom._bounded import loads_json, markup_of
 from fmbom.bom import Bom
-from fmbom.errors import FmbomError, InputFormatError, OutputError
+from fmbom.errors import InputFormatError, WriteError
+from fmbom.vocabulary import Vocabulary
 
 __all__ = [
     "MAX_INPUT_BYTES",
     "InputKind",
+    "OutputFormat",
     "detect_format",
+    "dumps_bom",
     "loads_bom",
     "read_bom",
     "read_bytes",
     "write_atomic",
+    "write_bom",
 ]
 
 #: Inputs larger than this are refused rather than read into memory.
 MAX_INPUT_BYTES: Final = 1 << 30
 
 InputKind = Literal["native", "cyclonedx-json", "cyclonedx-xml"]
+
+
+class OutputFormat(Vocabulary):
+    """The formats fmbom writes a BOM in (the choices of ``fmbom export --format``)."""
+
+    NATIVE = "native"
+    CYCLONEDX_JSON = "cyclonedx-json"
+    CYCLONEDX_XML = "cyclonedx-xml"
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
@@ -111,6 +128,45 @@ def read_bom(path: str | os.PathLike[str]) -> Bom:
     return loads_bom(read_bytes(name), source=name)
 
 
+def dumps_bom(
+    bom: Bom,
+    format: OutputFormat | str = OutputFormat.NATIVE,  # noqa: A002 - the CLI's name
+    *,
+    spec_version: str | None = None,
+) -> str:
+    """The text of ``bom`` in ``format`` (deterministic: the same BOM gives the same text).
+
+    ``spec_version`` is the CycloneDX version (default: the latest fmbom writes); it is an
+    :class:`~fmbom.errors.ExportError` to give one for the native format.
+    """
+    from fmbom.errors import ExportError
+
+    chosen = OutputFormat.coerce(format, "format")
+    if chosen is OutputFormat.NATIVE:
+        if spec_version is not None:
+            raise ExportError("spec_version applies only to the CycloneDX formats")
+        from fmbom import native
+
+        return native.dumps(bom)
+    from fmbom import cyclonedx
+
+    encoding: Literal["json", "xml"] = "json" if chosen is OutputFormat.CYCLONEDX_JSON else "xml"
+    if spec_version is None:
+        return cyclonedx.dumps(bom, format=encoding)
+    return cyclonedx.dumps(bom, format=encoding, spec_version=spec_version)
+
+
+def write_bom(
+    bom: Bom,
+    path: str | os.PathLike[str],
+    format: OutputFormat | str = OutputFormat.NATIVE,  # noqa: A002 - the CLI's name
+    *,
+    spec_version: str | None = None,
+) -> None:
+    """Write ``bom`` to ``path`` in ``format``, atomically (see :func:`write_atomic`)."""
+    write_atomic(path, dumps_bom(bom, format, spec_version=spec_version))
+
+
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the whole new one.
 
@@ -134,9 +190,9 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     except FileNotFoundError:
         info = None
     except OSError as error:
-        raise FmbomError(f"{name}: cannot write: {error.strerror or error}") from None
+        raise WriteError(f"cannot write: {error.strerror or error}", source=name) from None
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise FmbomError(f"{name}: cannot write: is a directory")
+        raise WriteError("cannot write: is a directory", source=name)
     if info is not None and not stat.S_ISREG(info.st_mode):
         _write_through(name, payload)
         return
@@ -151,10 +207,10 @@ def _encode(data: str | bytes, name: str) -> bytes:
     try:
         return data.encode("utf-8")
     except UnicodeEncodeError as error:
-        where = "standard output" if name == "-" else name
-        raise FmbomError(
-            f"{where}: cannot write: the text holds a lone surrogate at character "
-            f"{error.start} (not valid Unicode)"
+        raise WriteError(
+            f"cannot write: the text holds a lone surrogate at character {error.start} "
+            "(not valid Unicode)",
+            source="standard output" if name == "-" else name,
         ) from None
 
 
@@ -172,7 +228,7 @@ def _write_stdout(payload: bytes) -> None:
     except BrokenPipeError:
         raise
     except OSError as error:
-        raise OutputError(f"cannot write to standard output: {error.strerror or error}") from None
+        raise WriteError(f"cannot write to standard output: {error.strerror or error}") from None
 
 
 def _write_through(name: str, payload: bytes) -> None:
@@ -180,14 +236,14 @@ def _write_through(name: str, payload: bytes) -> None:
     try:
         fd = os.open(name, os.O_WRONLY | os.O_NOCTTY)
     except OSError as error:
-        raise FmbomError(f"{name}: cannot write: {error.strerror or error}") from None
+        raise WriteError(f"cannot write: {error.strerror or error}", source=name) from None
     try:
         view = memoryview(payload)
         while view:
             written = os.write(fd, view)
             view = view[written:]
     except OSError as error:
-        raise FmbomError(f"{name}: cannot write: {error.strerror or error}") from None
+        raise WriteError(f"cannot write: {error.strerror or error}", source=name) from None
     finally:
         os.close(fd)
 
@@ -197,7 +253,7 @@ def _replace(target: Path, payload: bytes, temps: list[str]) -> None:
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as error:
-        raise FmbomError(f"{target}: cannot write: {error.strerror or error}") from None
+        raise WriteError(f"cannot write: {error.strerror or error}", source=str(target)) from None
     temps.append(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -210,7 +266,7 @@ def _replace(target: Path, payload: bytes, temps: list[str]) -> None:
             current = None
         if current is not None and not stat.S_ISREG(current.st_mode):
             # Replaced by something else meanwhile: never rename over a device or a link.
-            raise FmbomError(f"{target}: cannot write: no longer a regular file")
+            raise WriteError("cannot write: no longer a regular file", source=str(target))
         if current is not None:
             with contextlib.suppress(OSError):
                 Path(temp_name).chmod(current.st_mode & 0o7777)
@@ -221,7 +277,7 @@ def _replace(target: Path, payload: bytes, temps: list[str]) -> None:
         Path(temp_name).replace(target)
         temps.remove(temp_name)
     except OSError as error:
-        raise FmbomError(f"{target}: cannot write: {error.strerror or error}") from None
+        raise WriteError(f"cannot write: {error.strerror or error}", source=str(target)) from None
 
 
 _SIGNALS: Final = tuple(

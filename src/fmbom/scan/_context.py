@@ -170,7 +170,7 @@ class ScanContext:
         try:
             document = loads_json(text, nonfinite=nonfinite)
         except InputFormatError as error:
-            self.error(record.rel, error.message)
+            self.error(record.rel, str(error))
             return None
         for where in nonfinite:
             self.warn(record.rel, f"{where}: NaN or Infinity is not a number; read as unknown")

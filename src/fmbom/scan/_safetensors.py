@@ -67,7 +67,7 @@ def read_safetensors_header(path: Path, size: int) -> SafetensorsHeader:
     try:
         header = loads_json(raw)
     except InputFormatError as error:
-        raise ScanError(f"{path.name}: malformed safetensors header: {error.message}") from None
+        raise ScanError(f"{path.name}: malformed safetensors header: {error}") from None
     if not isinstance(header, dict):
         raise ScanError(f"{path.name}: malformed safetensors header: not a JSON object")
     return _interpret(path.name, header, size - 8 - length)
