@@ -281,7 +281,7 @@ def _record_sections(bom: Bom, title: str, attribute: str) -> Iterator[_Block]:
         yield _Heading(3, label)
         yield _section_fields(section)
     if not shown:
-        yield _Paragraph(f"No record has a {title.lower()} section.")
+        yield _Paragraph(f"No record has a section on {title.lower()}.")
 
 
 def _findings(result: CheckResult) -> Iterator[_Block]:
