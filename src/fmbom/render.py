@@ -58,9 +58,11 @@ def details(component: AnyComponent) -> list[str]:
             found.append(f"quantization: {', '.join(parts)}")
     found.extend(f"digest: {digest}" for digest in component.digests)
     if isinstance(component, Weights):
-        for weight_file in component.files:
-            if weight_file.digest is not None:
-                found.append(f"file {weight_file.path}: {weight_file.digest}")
+        found.extend(
+            f"file {item.path}: {item.digest}"
+            for item in component.files
+            if item.digest is not None
+        )
     return found
 
 
