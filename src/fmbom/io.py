@@ -35,7 +35,9 @@ __all__ = [
     "detect_format",
     "dumps_bom",
     "loads_bom",
+    "loads_bom_with_report",
     "read_bom",
+    "read_bom_with_report",
     "read_bytes",
     "write_atomic",
     "write_bom",
@@ -100,6 +102,12 @@ def _json_kind(document: Any, source: str) -> InputKind:
 
 def loads_bom(data: bytes | str, source: str = "") -> Bom:
     """Build a BOM from a document in any supported format, detected from its content."""
+    return loads_bom_with_report(data, source)[0]
+
+
+def loads_bom_with_report(data: bytes | str, source: str = "") -> tuple[Bom, list[str]]:
+    """Like :func:`loads_bom`, also returning the import warnings (facts of a CycloneDX
+    document that the BOM could not hold, each naming its JSON path)."""
     if isinstance(data, str):
         head = data.lstrip("\ufeff \t\r\n")[:1]
         markup = "xml" if head == "<" else "json" if head in ("{", "[") else None
@@ -108,7 +116,7 @@ def loads_bom(data: bytes | str, source: str = "") -> Bom:
     if markup == "xml":
         from fmbom import cyclonedx
 
-        return cyclonedx.loads(data, source=source)
+        return cyclonedx.load_with_report(data, source=source)
     if markup is None:
         raise InputFormatError("neither JSON nor XML: not a BOM", source)
     document = loads_json(data, source)
@@ -116,10 +124,16 @@ def loads_bom(data: bytes | str, source: str = "") -> Bom:
     if kind == "native":
         from fmbom import native
 
-        return native.from_dict(document, source)
+        return native.from_dict(document, source), []
     from fmbom import cyclonedx
 
-    return cyclonedx._from_checked(document, source)
+    return cyclonedx._from_checked_with_report(document, source)
+
+
+def read_bom_with_report(path: str | os.PathLike[str]) -> tuple[Bom, list[str]]:
+    """Like :func:`read_bom`, also returning the import warnings."""
+    name = os.fspath(path)
+    return loads_bom_with_report(read_bytes(name), source=name)
 
 
 def read_bom(path: str | os.PathLike[str]) -> Bom:

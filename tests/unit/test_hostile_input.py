@@ -14,7 +14,7 @@ import pytest
 from fmbom import Bom, cyclonedx, native
 from fmbom._bounded import MAX_DEPTH, check_tree, decode_text, loads_json, loads_toml, markup_of
 from fmbom.diff._policy import MAX_POLICY_BYTES, Policy
-from fmbom.errors import FmbomError, InputFormatError
+from fmbom.errors import FmbomError, InputFormatError, PolicyError
 from fmbom.io import detect_format, loads_bom, read_bom, write_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,7 +123,7 @@ def test_number_overflowing_a_float_is_refused() -> None:
 
 
 def test_huge_integer_in_a_policy() -> None:
-    with pytest.raises(InputFormatError, match="more than 4300 digits at line 2 column 5"):
+    with pytest.raises(PolicyError, match="more than 4300 digits at line 2 column 5"):
         Policy.from_toml("ignore = []\nx = " + "1" * 4301 + "\n", "p.toml")
 
 
@@ -187,7 +187,7 @@ def test_json_deeper_than_the_interpreter_allows() -> None:
 def test_deeply_nested_policy_is_a_clean_error(tmp_path: Path) -> None:
     path = tmp_path / "p.toml"
     path.write_text("x = " + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")
-    with pytest.raises(InputFormatError, match=r"p\.toml: not valid TOML: nested deeper"):
+    with pytest.raises(PolicyError, match=r"p\.toml: not valid TOML: nested deeper"):
         Policy.load(path)
     with pytest.raises(InputFormatError, match=r"nested deeper than 128"):
         loads_toml("x = " + "[" * 200 + "]" * 200)
@@ -196,13 +196,13 @@ def test_deeply_nested_policy_is_a_clean_error(tmp_path: Path) -> None:
 def test_policy_file_limits(tmp_path: Path) -> None:
     path = tmp_path / "p.toml"
     path.write_bytes(b"# " + b"x" * MAX_POLICY_BYTES + b"\n")
-    with pytest.raises(InputFormatError, match="larger than"):
+    with pytest.raises(PolicyError, match="larger than"):
         Policy.load(path)
     path.write_bytes(b'ignore = ["\xff"]\n')
-    with pytest.raises(InputFormatError, match="not valid UTF-8 TOML"):
+    with pytest.raises(PolicyError, match="not valid UTF-8 TOML"):
         Policy.load(path)
     path.write_text('ignore = ["\\uD800"]\n', encoding="utf-8")
-    with pytest.raises(InputFormatError, match="not valid TOML"):
+    with pytest.raises(PolicyError, match="not valid TOML"):
         Policy.load(path)
 
 

@@ -15,9 +15,17 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any
 
 from fmbom._version import __version__
-from fmbom.cli._common import EXIT_BROKEN_PIPE, EXIT_USAGE, CliError, fail, fail_lines
+from fmbom.cli._common import (
+    EXIT_BROKEN_PIPE,
+    EXIT_USAGE,
+    CliError,
+    HelpFormatter,
+    fail,
+    fail_lines,
+)
 from fmbom.errors import FmbomError, WriteError
 
 __all__ = ["main"]
@@ -27,6 +35,10 @@ VERBS = ("scan", "export", "diff", "validate", "show", "check", "graph", "report
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         """Usage errors: one line on stderr and exit code 2 (argparse's own convention)."""
         self.print_usage(sys.stderr)

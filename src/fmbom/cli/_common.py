@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from enum import Enum
 from typing import Final
 
+from fmbom.io import OutputFormat
+
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_TERMINAL_UNSAFE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: 128 + SIGPIPE: the status of a Unix tool whose reader went away.
 EXIT_BROKEN_PIPE: Final = 141
 
@@ -30,6 +32,40 @@ def printable(text: str) -> str:
     characters (escape sequences from hostile file names or values) become ``\\xNN``."""
     line = " ".join(text.split())
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", line)
+
+
+def choices(vocabulary: type[Enum]) -> list[str]:
+    """The values of a library vocabulary, as argparse choices (the CLI copies no strings)."""
+    return [str(member.value) for member in vocabulary]
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Every option that takes a value ends its help with its default (``none`` when there is
+    none), unless the help already states it; argparse lists the choices."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        default = action.default
+        if not action.option_strings or action.nargs == 0 or "default" in text:
+            return text  # positionals, flags, and help that states its default
+        if default is None or default == []:
+            return text + " (default: none)"
+        return text + " (default: %(default)s)"
+
+
+def add_bom_format(parser: argparse.ArgumentParser, default: OutputFormat) -> None:
+    """``--format`` (a BOM output format) and ``--spec-version`` (for CycloneDX)."""
+    from fmbom.cyclonedx import DEFAULT_SPEC_VERSION, SpecVersion
+
+    parser.add_argument(
+        "--format", choices=choices(OutputFormat), default=default.value, help="output format"
+    )
+    parser.add_argument(
+        "--spec-version",
+        choices=choices(SpecVersion),
+        default=None,
+        help=f"CycloneDX version, for the cyclonedx formats (default: {DEFAULT_SPEC_VERSION})",
+    )
 
 
 def fail(message: str, code: int) -> int:
@@ -58,24 +94,15 @@ def add_output(parser: argparse.ArgumentParser) -> None:
         "--output",
         metavar="FILE",
         default="-",
-        help="write here instead of standard output (written atomically)",
+        help="write here, atomically, instead of to standard output (default: standard output)",
     )
 
 
 def emit(args: argparse.Namespace, text: str) -> None:
-    """Write a verb's output to stdout or atomically to ``--output``.
-
-    On an interactive terminal, control characters other than newline and tab are shown as
-    ``\\xNN``, so escape sequences in hostile names never reach the terminal raw.
-    """
+    """Write a verb's output to stdout or atomically to ``--output`` (see ``write_atomic``)."""
     from fmbom.io import write_atomic
 
-    if args.output in (None, "-"):
-        if sys.stdout.isatty():
-            text = _TERMINAL_UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-        write_atomic("-", text)
-        return
-    write_atomic(args.output, text)
+    write_atomic("-" if args.output is None else args.output, text)
 
 
 def stream_is_terminal(args: argparse.Namespace) -> bool:

@@ -35,11 +35,13 @@ from fmbom.cyclonedx._schema import json_schema_errors, repair, xml_schema_error
 from fmbom.cyclonedx._text import json_text
 from fmbom.cyclonedx._xml import parse_xml, to_xml
 from fmbom.errors import ExportError, InputFormatError, Problem
+from fmbom.vocabulary import Vocabulary
 
 __all__ = [
     "DEFAULT_SPEC_VERSION",
     "READ_VERSIONS",
     "SPEC_VERSIONS",
+    "SpecVersion",
     "document_errors",
     "dumps",
     "from_json_dict",
@@ -53,6 +55,14 @@ __all__ = [
 ]
 
 Format = Literal["json", "xml"]
+
+
+class SpecVersion(Vocabulary):
+    """The CycloneDX versions fmbom writes (the choices of ``--spec-version``)."""
+
+    V1_5 = "1.5"
+    V1_6 = "1.6"
+    V1_7 = "1.7"
 
 
 def to_dict(bom: Bom, spec_version: str = DEFAULT_SPEC_VERSION) -> dict[str, Any]:
@@ -175,9 +185,10 @@ def load_with_report(
     return bom, warnings + more
 
 
-def _from_checked(document: dict[str, Any], source: str = "") -> Bom:
-    """Read a document that :func:`fmbom._bounded.loads_json` already checked."""
-    return _read(document, source)[0]
+def _from_checked_with_report(document: dict[str, Any], source: str = "") -> tuple[Bom, list[str]]:
+    """Read a document that :func:`fmbom._bounded.loads_json` already checked (no second walk
+    over it); returns the BOM and the import warnings."""
+    return _read(document, source)
 
 
 def loads(data: bytes | str, source: str = "", *, validate: bool = False) -> Bom:
