@@ -1,8 +1,8 @@
 """Reading BOMs from files in any supported format, and writing outputs atomically.
 
 :func:`read_bom` detects the format from the content, not the file name: native fmbom JSON
-(an object with an ``fmbom`` key), CycloneDX JSON (``"bomFormat": "CycloneDX"``) or CycloneDX
-XML (a ``bom`` root element in a CycloneDX namespace).
+(an object with an ``fmbom`` key), CycloneDX JSON (``"bomFormat": "CycloneDX"``), CycloneDX
+XML (a ``bom`` root element in a CycloneDX namespace) or SPDX 3 JSON-LD (an SPDX 3 ``@context``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ __all__ = [
 #: Inputs larger than this are refused rather than read into memory.
 MAX_INPUT_BYTES: Final = 1 << 30
 
-InputKind = Literal["native", "cyclonedx-json", "cyclonedx-xml"]
+InputKind = Literal["native", "cyclonedx-json", "cyclonedx-xml", "spdx3-json"]
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
@@ -78,11 +78,17 @@ def _json_kind(document: Any, source: str) -> InputKind:
             return "native"
         if document.get("bomFormat") == "CycloneDX":
             return "cyclonedx-json"
-        if "spdxVersion" in document or "@context" in document:
-            raise InputFormatError("SPDX documents are not read yet; use CycloneDX", source)
+        from fmbom import spdx
+
+        if spdx.is_spdx3(document):
+            return "spdx3-json"
+        if "spdxVersion" in document:
+            raise InputFormatError(
+                f"{document['spdxVersion']} documents are not read; fmbom reads SPDX 3", source
+            )
     raise InputFormatError(
-        "not a BOM: expected a native fmbom document or a CycloneDX document "
-        '("bomFormat": "CycloneDX")',
+        "not a BOM: expected a native fmbom document, a CycloneDX document "
+        '("bomFormat": "CycloneDX") or an SPDX 3 JSON-LD document',
         source,
     )
 
@@ -103,6 +109,10 @@ def loads_bom(data: bytes | str, source: str = "") -> Bom:
         from fmbom import native
 
         return native.from_dict(document, source)
+    if kind == "spdx3-json":
+        from fmbom import spdx
+
+        return spdx.from_dict(document, source)[0]
     from fmbom import cyclonedx
 
     return cyclonedx.from_json_dict(document, source=source)

@@ -1,4 +1,4 @@
-"""``fmbom export IN --format cyclonedx-json|cyclonedx-xml``: write a CycloneDX ML-BOM."""
+"""``fmbom export IN --format cyclonedx-json|cyclonedx-xml|spdx3-json|native``: convert a BOM."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ from typing import Any, Literal
 
 from fmbom.cli._common import EXIT_OK, CliError, add_output, emit
 
-FORMATS = ("cyclonedx-json", "cyclonedx-xml")
+FORMATS = ("cyclonedx-json", "cyclonedx-xml", "spdx3-json", "native")
 SPEC_VERSIONS = ("1.5", "1.6", "1.7")
 
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "export",
-        help="write a BOM as a CycloneDX ML-BOM (JSON or XML)",
+        help="write a BOM as CycloneDX (JSON or XML), SPDX 3 JSON-LD or native JSON",
         description=(
-            "Read a BOM (native or CycloneDX) and write it as a CycloneDX ML-BOM. "
-            "Import warnings go to standard error."
+            "Read a BOM (native, CycloneDX or SPDX 3) and write it as a CycloneDX ML-BOM, "
+            "SPDX 3.0.1 JSON-LD or native fmbom JSON. Import warnings go to standard error."
         ),
     )
     parser.add_argument("file", metavar="IN", help="BOM file, or - for standard input")
@@ -28,7 +28,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--merge",
         metavar="SBOM",
-        help="fold this CycloneDX JSON SBOM's components and dependencies into the output",
+        help="fold this CycloneDX JSON SBOM's components and dependencies into the output "
+        "(CycloneDX formats only)",
     )
     add_output(parser)
     parser.set_defaults(run=run)
@@ -38,19 +39,29 @@ def run(args: argparse.Namespace) -> int:
     import json
     import sys
 
-    from fmbom import cyclonedx
+    from fmbom import cyclonedx, native
     from fmbom.io import detect_format, read_bytes
 
+    if args.merge and not args.format.startswith("cyclonedx"):
+        raise CliError(f"--merge works with the CycloneDX formats, not {args.format}")
     raw = read_bytes(args.file)
     kind = detect_format(raw, args.file)
     if kind == "native":
-        from fmbom import native
-
         bom = native.loads(raw, source=args.file)
     else:
-        bom, warnings = cyclonedx.load_with_report(raw, source=args.file)
+        if kind == "spdx3-json":
+            from fmbom import spdx
+
+            bom, warnings = spdx.load_with_report(raw, source=args.file)
+        else:
+            bom, warnings = cyclonedx.load_with_report(raw, source=args.file)
         for warning in warnings:
             sys.stderr.write(f"fmbom: warning: {args.file}: {warning}\n")
+    if args.format in ("spdx3-json", "native"):
+        from fmbom import spdx
+
+        emit(args, spdx.dumps(bom) if args.format == "spdx3-json" else native.dumps(bom))
+        return EXIT_OK
     encoding: Literal["json", "xml"] = "json" if args.format == "cyclonedx-json" else "xml"
     if not args.merge:
         emit(args, cyclonedx.dumps(bom, format=encoding, spec_version=args.spec_version))

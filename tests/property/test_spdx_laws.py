@@ -1,0 +1,38 @@
+"""Laws of the SPDX 3 format: export then import is identity; every export is schema-valid."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+
+from fmbom import spdx
+from fmbom.bom import Bom
+from tests.property.strategies import boms
+from tests.unit.spdx.shacl import shacl_report
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(generated=boms())
+def test_export_then_import_is_identity(generated: Bom) -> None:
+    text = spdx.dumps(generated)
+    back, warnings = spdx.load_with_report(text)
+    assert back == generated
+    assert warnings == []
+    assert spdx.dumps(back) == text
+
+
+@SETTINGS
+@given(generated=boms())
+def test_every_export_is_valid_against_the_json_schema(generated: Bom) -> None:
+    assert spdx.schema_errors(spdx.to_dict(generated)) == []
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+@given(generated=boms(min_components=3))
+def test_a_sample_of_exports_conforms_to_the_shacl_model(generated: Bom) -> None:
+    document = json.loads(spdx.dumps(generated))
+    conforms, report = shacl_report(document)
+    assert conforms, report
