@@ -6,14 +6,11 @@ derived from it, so the writer and the reader cannot drift apart.
 
 from __future__ import annotations
 
-import json
-import typing
-from enum import Enum
-from typing import Any, Final
+from typing import Final
 from urllib.parse import quote, unquote
 
-import attrs
-
+from fmbom._fields import decode_field, encode_value, field_types
+from fmbom._fields import field_property as field_entry_name
 from fmbom.model import (
     ComponentKind,
     ExternalReferenceType,
@@ -23,7 +20,6 @@ from fmbom.model import (
     Sensitivity,
     SoftwareRole,
 )
-from fmbom.native import _CONVERTER
 
 __all__ = [
     "CONTEXT_URL",
@@ -198,49 +194,6 @@ def unquote_part(text: str) -> str:
     return unquote(text)
 
 
-def field_entry_name(name: str) -> str:
-    """The extension entry that carries an fmbom field: ``fmbom:<field-with-dashes>``."""
-    return "fmbom:" + name.replace("_", "-")
-
-
 def entry_field_name(entry: str) -> str:
     """The field an ``fmbom:<field>`` entry carries (inverse of :func:`field_entry_name`)."""
     return entry[len("fmbom:") :].replace("-", "_")
-
-
-_FIELD_TYPES: dict[type, dict[str, Any]] = {}
-
-
-def field_types(cls: type) -> dict[str, Any]:
-    """Resolved types of the attrs fields of ``cls``."""
-    found = _FIELD_TYPES.get(cls)
-    if found is None:
-        hints = typing.get_type_hints(cls)
-        found = _FIELD_TYPES[cls] = {f.name: hints[f.name] for f in attrs.fields(cls)}
-    return found
-
-
-def _is_plain(tp: Any) -> bool:
-    """True for types carried as the bare string: str, enums and their optional forms."""
-    args = [a for a in typing.get_args(tp) if a is not type(None)] or [tp]
-    return len(args) == 1 and (
-        args[0] is str or (isinstance(args[0], type) and issubclass(args[0], Enum))
-    )
-
-
-def encode_value(value: Any) -> str:
-    """A field value as an entry value: strings and enums bare, anything else compact JSON."""
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, str):
-        return value
-    plain = _CONVERTER.unstructure(value)
-    return json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def decode_field(cls: type, name: str, raw: str) -> Any:
-    """Read back a value written by :func:`encode_value` for field ``name`` of ``cls``."""
-    tp = field_types(cls)[name]
-    if _is_plain(tp):
-        return _CONVERTER.structure(raw, tp)
-    return _CONVERTER.structure(json.loads(raw), tp)
