@@ -49,8 +49,15 @@ def to_dict(bom: Bom) -> dict[str, Any]:
 
 
 def dumps(bom: Bom) -> str:
-    """SPDX 3.0.1 JSON-LD text: deterministic (the same BOM always gives the same bytes)."""
-    return json.dumps(build_document(bom), indent=2, ensure_ascii=False) + "\n"
+    """SPDX 3.0.1 JSON-LD text: deterministic (the same BOM always gives the same bytes).
+
+    One element a line: readable and diffable, and written by the json module's C encoder
+    (an indented dump goes through its pure-Python encoder, several times slower).
+    """
+    document = build_document(bom)
+    lines = ",\n".join(json.dumps(e, ensure_ascii=False) for e in document["@graph"])
+    context = json.dumps(document["@context"])
+    return f'{{"@context": {context},\n"@graph": [\n{lines}\n]}}\n'
 
 
 def from_dict(document: Any, source: str = "", strict: bool = False) -> tuple[Bom, list[str]]:

@@ -181,6 +181,7 @@ class _Writer:
         self.tail: list[dict[str, Any]] = []
         self.organizations: dict[str, str] = {}
         self.licenses: dict[str, str] = {}
+        self.ids: dict[str, str] = {}
 
     def element(self, kind: str, spdx_id: str, **fields: Any) -> dict[str, Any]:
         out: dict[str, Any] = {"type": kind, "spdxId": spdx_id, "creationInfo": CREATION_INFO}
@@ -188,7 +189,10 @@ class _Writer:
         return out
 
     def component_id(self, ref: str) -> str:
-        return f"{self.ns}component/{quote_part(ref)}"
+        found = self.ids.get(ref)
+        if found is None:
+            found = self.ids[ref] = f"{self.ns}component/{quote_part(ref)}"
+        return found
 
     def organization(self, name: str) -> str:
         found = self.organizations.get(name)

@@ -422,9 +422,15 @@ class _Foreign:
         for collection in (document, *self.graph.of_type("software_Sbom")):
             roots += strings(collection.get("rootElement"))
         root = next((self.made[r] for r in roots if r in self.made), None)
-        name = root.name if root else self.name_of(document.get("spdxId")) or self.source
+        document_id = document.get("spdxId")
+        name = root.name if root else self.name_of(document_id) or document_id or self.source
+        if not isinstance(name, str) or not name.strip():
+            raise InputFormatError(
+                "no root element, SpdxDocument or file name says what the BOM describes",
+                self.source,
+            )
         subject = Subject(
-            name=name or "SPDX document",
+            name=name,
             version=root.version if root else None,
             supplier=root.supplier if root else None,
             description=root.description if root else None,

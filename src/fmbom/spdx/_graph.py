@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from fmbom.errors import InputFormatError
-from fmbom.spdx._names import CONTEXT_URL
+from fmbom.spdx._names import CONTEXT_URL, EXPORTER_ENTRY
 
 __all__ = ["Graph", "entries", "is_spdx3", "load_graph", "strings"]
 
@@ -136,12 +136,16 @@ def load_graph(document: Any, source: str) -> Graph:
     contexts = context if isinstance(context, list) else [context]
     if CONTEXT_URL not in contexts:
         warnings.append(f"@context is {context!r}, not {CONTEXT_URL}; read as SPDX 3.0.1")
-    renamer = _Renamer()
-    elements = []
     for index, item in enumerate(raw):
         if not isinstance(item, dict):
             raise InputFormatError(f"$.@graph[{index}]: an element must be an object", source)
-        elements.append(renamer.fix(item))
+    renamer = _Renamer()
+    # fmbom writes every name with its prefix: its own documents skip the renaming walk.
+    own = any(
+        e.get("type") == "SpdxDocument" and any(n == EXPORTER_ENTRY for n, _ in entries(e))
+        for e in raw
+    )
+    elements = raw if own else [renamer.fix(item) for item in raw]
     for short, full in sorted(renamer.seen.items()):
         warnings.append(f"SPDX name {short!r} lacks its profile prefix; read as {full!r}")
     by_id: dict[str, dict[str, Any]] = {}
