@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from fmbom import spdx
 from fmbom.bom import Bom
+from tests.profiles import examples
 from tests.property.strategies import boms
 from tests.unit.spdx.shacl import shacl_report
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = examples(40)
 
 
 @SETTINGS
@@ -30,7 +31,7 @@ def test_every_export_is_valid_against_the_json_schema(generated: Bom) -> None:
     assert spdx.schema_errors(spdx.to_dict(generated)) == []
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+@examples(30, suppress_every_health_check=True)
 @given(generated=boms(min_components=3))
 def test_a_sample_of_exports_conforms_to_the_shacl_model(generated: Bom) -> None:
     document = json.loads(spdx.dumps(generated))
