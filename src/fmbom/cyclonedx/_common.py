@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator
 from typing import Final
 
 from fmbom._fields import (
@@ -14,6 +11,7 @@ from fmbom._fields import (
     field_property,
     field_types,
 )
+from fmbom._gc import no_gc
 from fmbom.model import ComponentKind, Software, SoftwareRole
 
 __all__ = [
@@ -97,19 +95,3 @@ def cdx_type(component: object) -> str:
         return SOFTWARE_TYPE[component.role]
     kind: ComponentKind = component.kind  # type: ignore[attr-defined]
     return COMPONENT_TYPE[kind]
-
-
-@contextlib.contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building large, acyclic trees of dicts.
-
-    Exporting or importing 100,000 components allocates millions of small objects, and the
-    collector's full passes over them cost as much as the work itself.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

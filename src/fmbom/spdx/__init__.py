@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from fmbom._gc import no_gc
 from fmbom.bom import Bom
 from fmbom.errors import InputFormatError
 from fmbom.spdx._export import build_document
@@ -45,7 +46,8 @@ __all__ = [
 
 def to_dict(bom: Bom) -> dict[str, Any]:
     """The SPDX 3.0.1 JSON-LD document of ``bom`` as plain Python data."""
-    return build_document(bom)
+    with no_gc():
+        return build_document(bom)
 
 
 def dumps(bom: Bom) -> str:
@@ -54,8 +56,9 @@ def dumps(bom: Bom) -> str:
     One element a line: readable and diffable, and written by the json module's C encoder
     (an indented dump goes through its pure-Python encoder, several times slower).
     """
-    document = build_document(bom)
-    lines = ",\n".join(json.dumps(e, ensure_ascii=False) for e in document["@graph"])
+    with no_gc():
+        document = build_document(bom)
+        lines = ",\n".join(json.dumps(e, ensure_ascii=False) for e in document["@graph"])
     context = json.dumps(document["@context"])
     return f'{{"@context": {context},\n"@graph": [\n{lines}\n]}}\n'
 
@@ -66,14 +69,15 @@ def from_dict(document: Any, source: str = "", strict: bool = False) -> tuple[Bo
     With ``strict``, a document that deviates from SPDX 3.0.1 (see :func:`load_with_report`)
     is refused with :class:`fmbom.errors.InputFormatError` listing each deviation.
     """
-    graph = load_graph(document, source)
-    own = written_by_fmbom(graph)
-    if own is not None:
-        bom, warnings = read_own(graph, own, source)
-        deviations = list(graph.warnings)
-    else:
-        bom, warnings, deviations = read_foreign(graph, source)
-        deviations = graph.warnings + deviations
+    with no_gc():
+        graph = load_graph(document, source)
+        own = written_by_fmbom(graph)
+        if own is not None:
+            bom, warnings = read_own(graph, own, source)
+            deviations = list(graph.warnings)
+        else:
+            bom, warnings, deviations = read_foreign(graph, source)
+            deviations = graph.warnings + deviations
     if strict and deviations:
         raise InputFormatError(
             f"not valid SPDX 3.0.1 ({len(deviations)} deviation(s)): " + "; ".join(deviations),
@@ -94,7 +98,8 @@ def load_with_report(
     leniently with one warning.
     """
     try:
-        document = json.loads(text)
+        with no_gc():
+            document = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise InputFormatError(f"not valid JSON: {error}", source) from None
     except RecursionError:
