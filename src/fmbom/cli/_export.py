@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any, Literal
 
-from fmbom.cli._common import EXIT_OK, CliError, add_output, emit
+from fmbom.cli._common import EXIT_OK, CliError, add_output, emit, stdin_once
+from fmbom.io import OutputFormat
 
-FORMATS = ("cyclonedx-json", "cyclonedx-xml", "spdx3-json", "native")
+FORMATS = tuple(f.value for f in OutputFormat)
 SPEC_VERSIONS = ("1.5", "1.6", "1.7")
 
 
@@ -44,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.merge and not args.format.startswith("cyclonedx"):
         raise CliError(f"--merge works with the CycloneDX formats, not {args.format}")
+    stdin_once(args.file, args.merge)
     raw = read_bytes(args.file)
     kind = detect_format(raw, args.file)
     if kind == "native":

@@ -23,7 +23,7 @@ from typing import Any
 
 from fmbom._gc import no_gc
 from fmbom.bom import Bom
-from fmbom.errors import InputFormatError
+from fmbom.errors import InputFormatError, Problem
 from fmbom.spdx._export import build_document
 from fmbom.spdx._foreign import read_foreign
 from fmbom.spdx._graph import is_spdx3, load_graph
@@ -79,10 +79,8 @@ def from_dict(document: Any, source: str = "", strict: bool = False) -> tuple[Bo
             bom, warnings, deviations = read_foreign(graph, source)
             deviations = graph.warnings + deviations
     if strict and deviations:
-        raise InputFormatError(
-            f"not valid SPDX 3.0.1 ({len(deviations)} deviation(s)): " + "; ".join(deviations),
-            source,
-        )
+        problems = [Problem("", f"not valid SPDX 3.0.1: {d}") for d in deviations]
+        raise InputFormatError(problems[0].message, source, problems=problems)
     return bom, deviations + warnings
 
 

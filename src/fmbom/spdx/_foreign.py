@@ -16,7 +16,7 @@ from typing import Any, Final
 from urllib.parse import quote
 
 from fmbom.bom import ENDPOINT_KINDS, Bom, BomMetadata, Subject, Tool
-from fmbom.errors import InputFormatError, ValidationError
+from fmbom.errors import InputFormatError, Problem, ValidationError
 from fmbom.governance import Governance, Identity, TrainingData
 from fmbom.model import (
     COMPONENT_TYPES,
@@ -243,7 +243,9 @@ class _Foreign:
                 values["licenses"] = []
                 values["properties"] = [*values.get("properties", ()), *extra]
                 return self.build(kind, values, spdx_id)
-            raise InputFormatError(f"{spdx_id}: {error}", self.source) from None
+            raise InputFormatError(
+                error.message, self.source, problems=[p.at(spdx_id) for p in error.problems]
+            ) from None
         return component
 
     def bare(self, spdx_id: str, kind: ComponentKind) -> AnyComponent:
@@ -487,5 +489,12 @@ def read_foreign(graph: Graph, source: str) -> tuple[Bom, list[str], list[str]]:
             relations=relations,
         )
     except ValidationError as error:
-        raise InputFormatError(f"the document's BOM is inconsistent: {error}", source) from None
+        raise InputFormatError(
+            f"the document's BOM is inconsistent: {error.message}",
+            source,
+            problems=[
+                Problem(p.path, f"the document's BOM is inconsistent: {p.message}")
+                for p in error.problems
+            ],
+        ) from None
     return bom, reader.warnings, reader.deviations

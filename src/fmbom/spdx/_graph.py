@@ -124,9 +124,7 @@ def load_graph(document: Any, source: str) -> Graph:
         raw = document.get("element")
         if not isinstance(raw, list):
             raise InputFormatError("SPDX 3 document has no @graph array of elements", source)
-        warnings.append(
-            "top-level 'element' array instead of '@graph' (not SPDX 3.0.1 JSON-LD); read anyway"
-        )
+        warnings.append("top-level 'element' array instead of '@graph' (not SPDX 3.0.1 JSON-LD)")
         top = {k: v for k, v in document.items() if k not in ("element", "@context")}
         if "type" in top:
             raw = [top, *raw]
@@ -138,7 +136,9 @@ def load_graph(document: Any, source: str) -> Graph:
         warnings.append(f"@context is {context!r}, not {CONTEXT_URL}; read as SPDX 3.0.1")
     for index, item in enumerate(raw):
         if not isinstance(item, dict):
-            raise InputFormatError(f"$.@graph[{index}]: an element must be an object", source)
+            raise InputFormatError(
+                "an element must be an object", source, path=f"$.@graph[{index}]"
+            )
     renamer = _Renamer()
     # fmbom writes every name with its prefix: its own documents skip the renaming walk.
     own = any(

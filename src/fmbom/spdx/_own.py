@@ -64,7 +64,7 @@ class _Reader:
         self.warnings: list[str] = []
 
     def fail(self, where: str, message: str) -> InputFormatError:
-        return InputFormatError(f"{where}: {message}", self.source)
+        return InputFormatError(message, self.source, path=where)
 
     def element(self, spdx_id: str, where: str) -> dict[str, Any]:
         found = self.graph.by_id.get(spdx_id)
@@ -259,7 +259,7 @@ def read_own(graph: Graph, document: dict[str, Any], source: str) -> tuple[Bom, 
                 relations.append(reader.relation(element))
         bom = Bom(metadata=metadata, components=components, relations=relations)
     except ValidationError as error:
-        raise InputFormatError(str(error), source) from None
+        raise InputFormatError(error.message, source, problems=error.problems) from None
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         raise InputFormatError(f"not a document fmbom can read back: {error!r}", source) from None
     return bom, reader.warnings

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fmbom import Bom, cyclonedx, dumps, native, spdx
+from fmbom import Bom, cyclonedx, native, spdx
 from fmbom.cli import main
 from tests.conftest import EXAMPLES
 
@@ -19,7 +19,7 @@ def _write(path: Path, text: str) -> Path:
 
 
 def test_export_writes_spdx_and_native(tmp_path: Path, example_v1: Bom) -> None:
-    source = _write(tmp_path / "v1.json", dumps(example_v1))
+    source = _write(tmp_path / "v1.json", native.dumps(example_v1))
     out = tmp_path / "v1.spdx.json"
     assert main(["export", str(source), "--format", "spdx3-json", "-o", str(out)]) == 0
     assert out.read_text(encoding="utf-8") == spdx.dumps(example_v1)
@@ -42,7 +42,7 @@ def test_export_native_converts_cyclonedx_and_reports_warnings(
 
 
 def test_merge_is_refused_for_spdx(tmp_path: Path, example_v1: Bom) -> None:
-    source = _write(tmp_path / "v1.json", dumps(example_v1))
+    source = _write(tmp_path / "v1.json", native.dumps(example_v1))
     code = main(["export", str(source), "--format", "spdx3-json", "--merge", str(source)])
     assert code == 2
 
