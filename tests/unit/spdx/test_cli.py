@@ -80,3 +80,15 @@ def test_diff_of_native_against_spdx_equals_the_native_diff(
     assert _diff_json(v1, v2_spdx, capsys) == expected
     assert _diff_json(v1_spdx, v2, capsys) == expected
     assert _diff_json(v1_spdx, v2_spdx, capsys) == expected
+
+
+def test_write_bom_writes_spdx(tmp_path: Path, example_v1: Bom) -> None:
+    from fmbom import io
+    from fmbom.errors import ExportError
+
+    path = tmp_path / "out.spdx.json"
+    io.write_bom(example_v1, path, "spdx3-json")
+    assert path.read_text(encoding="utf-8") == spdx.dumps(example_v1)
+    assert io.read_bom(path) == example_v1
+    with pytest.raises(ExportError, match="only to the CycloneDX formats"):
+        io.dumps_bom(example_v1, io.OutputFormat.SPDX3_JSON, spec_version="1.6")
