@@ -16,7 +16,7 @@ from typing import Any, Final
 from urllib.parse import quote
 
 from fmbom.bom import ENDPOINT_KINDS, Bom, BomMetadata, Subject, Tool
-from fmbom.errors import InputFormatError, Problem, ValidationError
+from fmbom.errors import InputFormatError, ValidationError
 from fmbom.governance import Governance, Identity, TrainingData
 from fmbom.model import (
     COMPONENT_TYPES,
@@ -489,12 +489,6 @@ def read_foreign(graph: Graph, source: str) -> tuple[Bom, list[str], list[str]]:
             relations=relations,
         )
     except ValidationError as error:
-        raise InputFormatError(
-            f"the document's BOM is inconsistent: {error.message}",
-            source,
-            problems=[
-                Problem(p.path, f"the document's BOM is inconsistent: {p.message}")
-                for p in error.problems
-            ],
-        ) from None
+        # unknown refs, lineage cycles: the BOM the document states is invalid (validate: 1)
+        raise error.with_source(source or None) from None
     return bom, reader.warnings, reader.deviations

@@ -259,7 +259,7 @@ def read_own(graph: Graph, document: dict[str, Any], source: str) -> tuple[Bom, 
                 relations.append(reader.relation(element))
         bom = Bom(metadata=metadata, components=components, relations=relations)
     except ValidationError as error:
-        raise InputFormatError(error.message, source, problems=error.problems) from None
+        raise error.with_source(source or None) from None
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         raise InputFormatError(f"not a document fmbom can read back: {error!r}", source) from None
     return bom, reader.warnings
