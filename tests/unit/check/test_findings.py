@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 import pytest
@@ -45,7 +46,7 @@ def _only(bom: Bom, profile: str = "minimum-record") -> Finding:
     return findings[0]
 
 
-def _component(bom: Bom, ref: str, **changes: object) -> Bom:
+def _component(bom: Bom, ref: str, **changes: Any) -> Bom:
     return bom.replace(attrs.evolve(bom.component(ref), **changes))
 
 
