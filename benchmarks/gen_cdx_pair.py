@@ -164,7 +164,7 @@ def _document(
 
 def generate(count: int, seed: int = 13) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
     """The old document, the new one and the planted changes, for ``count`` components."""
-    rng = random.Random(seed)  # deterministic synthetic data, not security
+    rng = random.Random(seed)  # noqa: S311 - deterministic synthetic data, not security
     models = max(2, count // 1000)
     datasets = max(2, count // 500)
     libraries = count - models - datasets
