@@ -22,7 +22,7 @@ from fmbom import (
     WeightFile,
     WeightFormat,
 )
-from fmbom.check import CATALOGUE, Finding, Profile, Section, Severity, check
+from fmbom.check import CATALOGUE, Finding, FindingId, Profile, Section, Severity, check
 from tests.unit.check import boms
 from tests.unit.check.boms import (
     complete,
@@ -55,7 +55,7 @@ def test_complete_bom_has_no_findings(profile: Profile) -> None:
     result = check(complete(), profile)
     assert result.findings == ()
     assert result.passed
-    assert result.summary["total"] == 0
+    assert result.summary.total == 0
 
 
 MINIMUM: dict[str, tuple[Mutation, Section, str]] = {
@@ -137,7 +137,7 @@ def test_each_minimum_record_finding_is_triggered_alone(rule_id: str) -> None:
     found = _only(mutate(complete()))
     assert found.id == rule_id
     assert found.section is section
-    assert found.severity is CATALOGUE[rule_id].severity or rule_id.startswith("record-")
+    assert found.severity is CATALOGUE[FindingId(rule_id)].severity or rule_id.startswith("record-")
     if ref:
         assert found.subject.ref == ref
         assert found.subject.kind != "deployed-system"
@@ -371,8 +371,8 @@ GPAI: dict[str, Mutation] = {
 def test_each_gpai_finding_is_triggered_alone(rule_id: str) -> None:
     found = _only(GPAI[rule_id](complete()), "eu-ai-act-gpai")
     assert found.id == rule_id
-    assert found.severity is CATALOGUE[rule_id].severity
-    assert found.section is CATALOGUE[rule_id].section
+    assert found.severity is CATALOGUE[FindingId(rule_id)].severity
+    assert found.section is CATALOGUE[FindingId(rule_id)].section
     if rule_id == "gpai-model-missing":
         assert found.subject.ref is None
     elif rule_id == "gpai-dataset-copyright-status-missing":
