@@ -20,9 +20,9 @@ from typing import Final
 
 import attrs
 
+from fmbom._markdown import escape_markdown
 from fmbom.bom import Bom
 from fmbom.check import CheckResult, Profile, check
-from fmbom.check._render import escape_markdown
 from fmbom.governance import Evaluation, Governance, SourceType, Unit
 from fmbom.graph import SYSTEM_KIND, Graph, Node, build, to_mermaid
 from fmbom.model import ComponentKind, Dataset, Model, RelationKind

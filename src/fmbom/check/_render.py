@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
+from fmbom._markdown import escape_markdown
 from fmbom._subject_ref import SubjectRef
 from fmbom.check._result import CheckResult, Finding
 
 __all__ = [
     "JSON_VERSION",
-    "escape_markdown",
     "to_json",
     "to_json_dict",
     "to_markdown",
@@ -82,23 +82,6 @@ def to_text(result: CheckResult) -> str:
     if result.passed:
         lines.append("the record is complete for this profile (documentation, not a safety review)")
     return "\n".join(lines) + "\n"
-
-
-def escape_markdown(text: str) -> str:
-    """Text safe in Markdown and in table cells: no pipe, HTML, markup or newline gets through."""
-    escaped = (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("`", "\\`")
-        .replace("*", "\\*")
-        .replace("_", "\\_")
-        .replace("[", "\\[")
-        .replace("]", "\\]")
-    )
-    return " ".join(escaped.split())
 
 
 def to_markdown(result: CheckResult, heading_level: int = 1) -> str:
