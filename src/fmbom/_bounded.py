@@ -70,7 +70,7 @@ def decode_text(data: bytes, source: str = "", *, what: str = "text") -> str:
     except UnicodeDecodeError as error:
         name = "UTF-8" if encoding == "utf-8-sig" else encoding.upper()
         raise InputFormatError(
-            f"not valid {name} {what}: {error.reason} at byte {error.start}", source
+            f"not valid {what}: not {name} ({error.reason} at byte {error.start})", source
         ) from None
 
 
@@ -166,7 +166,9 @@ def loads_json(
     except ValueError:
         raise _long_integer(text, source, "") from None
     except RecursionError:
-        raise InputFormatError(f"JSON nested deeper than {max_depth} levels", source) from None
+        raise InputFormatError(
+            f"JSON nested too deeply (more than {max_depth} levels)", source
+        ) from None
     surrogates = (not text.isascii() and _has_surrogate(text)) or bool(
         _SURROGATE_ESCAPE.search(text)
     )

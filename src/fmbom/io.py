@@ -123,7 +123,8 @@ def loads_bom_with_report(data: bytes | str, source: str = "") -> tuple[Bom, lis
     if markup == "xml":
         from fmbom import cyclonedx
 
-        return cyclonedx.load_with_report(data, source=source)
+        raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+        return cyclonedx.load_with_report(raw, source=source)
     if markup is None:
         raise InputFormatError("neither JSON nor XML: not a BOM", source)
     document = loads_json(data, source)
@@ -138,7 +139,7 @@ def loads_bom_with_report(data: bytes | str, source: str = "") -> tuple[Bom, lis
         return spdx.from_dict(document, source)
     from fmbom import cyclonedx
 
-    return cyclonedx._from_checked_with_report(document, source)
+    return cyclonedx.from_json_dict_with_report(document, source=source)
 
 
 def read_bom_with_report(path: str | os.PathLike[str]) -> tuple[Bom, list[str]]:

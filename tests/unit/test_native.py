@@ -315,7 +315,7 @@ def test_nan_is_refused() -> None:
     error = load_error_text(text)
     assert (
         str(error)
-        == "$.components[0].governance.training_data.energy_kwh: must be a finite number, got nan"
+        == "$.components[0].governance.training_data.energy_kwh: NaN is not a JSON number"
     )
 
 

@@ -34,7 +34,7 @@ from fmbom.cyclonedx._interop import merge, to_cyclonedx_bom
 from fmbom.cyclonedx._schema import json_schema_errors, repair, xml_schema_errors
 from fmbom.cyclonedx._text import json_text
 from fmbom.cyclonedx._xml import parse_xml, to_xml
-from fmbom.errors import ExportError, InputFormatError, Problem
+from fmbom.errors import ExportError, FmbomError, InputFormatError, Problem
 from fmbom.vocabulary import Vocabulary
 
 __all__ = [
@@ -164,6 +164,11 @@ def _read(document: dict[str, Any], source: str, *, xml: bool = False) -> tuple[
             bom, warnings = read_document(document, source)
     except RecursionError:
         raise InputFormatError("document nested too deeply", source) from None
+    except FmbomError as error:
+        # A value the object model refuses names its field; the error also names the file.
+        if error.source is None and source:
+            raise error.with_source(source) from None
+        raise
     return bom, notes + warnings
 
 
