@@ -22,7 +22,13 @@ from typing import Any, Literal
 
 from fmbom.bom import Bom
 from fmbom.cyclonedx._check import check_document
-from fmbom.cyclonedx._common import DEFAULT_SPEC_VERSION, READ_VERSIONS, SPEC_VERSIONS, no_gc
+from fmbom.cyclonedx._common import (
+    DEFAULT_SPEC_VERSION,
+    EXPORTER_PROPERTY,
+    READ_VERSIONS,
+    SPEC_VERSIONS,
+    no_gc,
+)
 from fmbom.cyclonedx._export import (
     SERIAL_PLACEHOLDER,
     build_document,
@@ -31,7 +37,15 @@ from fmbom.cyclonedx._export import (
 )
 from fmbom.cyclonedx._import import read_document
 from fmbom.cyclonedx._interop import merge, to_cyclonedx_bom
-from fmbom.cyclonedx._schema import json_schema_errors, repair, xml_schema_errors
+from fmbom.cyclonedx._schema import (
+    SchemaProblem,
+    json_schema_errors,
+    json_schema_problems,
+    prune,
+    repair,
+    xml_schema_errors,
+    xml_schema_problems,
+)
 from fmbom.cyclonedx._text import json_text
 from fmbom.cyclonedx._xml import parse_xml, to_xml
 from fmbom.errors import ExportError, InputFormatError
@@ -40,12 +54,14 @@ __all__ = [
     "DEFAULT_SPEC_VERSION",
     "READ_VERSIONS",
     "SPEC_VERSIONS",
+    "SchemaProblem",
     "document_errors",
     "dumps",
     "from_json_dict",
     "load_with_report",
     "loads",
     "merge",
+    "problems",
     "schema_errors",
     "to_cyclonedx_bom",
     "to_dict",
@@ -120,35 +136,75 @@ def schema_errors(data: bytes | str, source: str = "") -> list[str]:
     return json_schema_errors(document)
 
 
-def _check_schema(
-    document: dict[str, Any], raw: bytes | None, source: str
-) -> tuple[dict[str, Any], list[str]]:
-    """The document (repaired when that makes it valid) and the repair notes."""
-    version = str(document.get("specVersion"))
-    if version not in READ_VERSIONS:
-        return document, []
+def _is_ours(document: dict[str, Any]) -> bool:
+    """True for a document fmbom wrote (its exporter tool is listed in the metadata)."""
+    metadata = document.get("metadata")
+    tools = metadata.get("tools") if isinstance(metadata, dict) else None
+    found = tools.get("components") if isinstance(tools, dict) else None
+    return any(
+        isinstance(tool, dict)
+        and any(
+            isinstance(p, dict) and p.get("name") == EXPORTER_PROPERTY
+            for p in tool.get("properties") or ()
+        )
+        for tool in (found if isinstance(found, list) else ())
+    )
+
+
+def problems(data: bytes | str, source: str = "") -> list[SchemaProblem]:
+    """Every official-schema violation of a CycloneDX JSON or XML document, in order.
+
+    Each has the JSON path (JSON) or the line (XML) of the offending value and a message.
+    """
+    document, _, raw = _parse(data, source)
     if raw is not None:
-        errors = xml_schema_errors(raw, version, source)
+        return xml_schema_problems(raw, str(document.get("specVersion")), source)
+    return json_schema_problems(document)
+
+
+def _check_schema(
+    document: dict[str, Any], raw: bytes | None, source: str, *, strict: bool
+) -> tuple[dict[str, Any], list[str]]:
+    """The document (repaired or pruned to valid when not ``strict``) and the warnings.
+
+    With ``strict`` an invalid document is refused, naming every problem.
+    """
+    version = str(document.get("specVersion"))
+    if document.get("bomFormat") != "CycloneDX" or version not in READ_VERSIONS:
+        return document, []
+    notes: list[str] = []
+    if raw is not None:
+        found = xml_schema_problems(raw, version, source)
     else:
-        errors = json_schema_errors(document)
-        if errors:
-            fixed, notes = repair(document)
-            if notes and not json_schema_errors(fixed):
-                return fixed, notes
-    if errors:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise InputFormatError(f"not valid CycloneDX {version}: {errors[0]}{more}", source)
-    return document, []
+        found = json_schema_problems(document)
+        if found and not strict:
+            document, notes = repair(document)
+            found = json_schema_problems(document) if notes else found
+    if not found:
+        return document, notes
+    if strict:
+        lines = "; ".join(f"{p.path}: {p.message}" for p in found)
+        raise InputFormatError(
+            f"not valid CycloneDX {version}: {len(found)} problem(s): {lines}", source
+        )
+    if raw is None:
+        document = prune(document, found)
+        return document, [*notes, *(f"{p.path}: {p.message}; dropped" for p in found)]
+    return document, [*notes, *(f"{p.path}: {p.message}" for p in found)]
 
 
-def _read(document: dict[str, Any], source: str, *, xml: bool = False) -> tuple[Bom, list[str]]:
+def _read(
+    document: dict[str, Any], source: str, *, xml: bool = False, strict: bool = False
+) -> tuple[Bom, list[str]]:
     """The targeted checks, then the import; returns the BOM and the notes and warnings."""
     notes: list[str] = []
     try:
         with no_gc():
             version = document.get("specVersion")
             if document.get("bomFormat") == "CycloneDX" and version in READ_VERSIONS:
-                document, notes = check_document(document, str(version), source, xml=xml)
+                document, notes = check_document(
+                    document, str(version), source, xml=xml, strict=strict
+                )
             bom, warnings = read_document(document, source)
     except RecursionError:
         raise InputFormatError("document nested too deeply", source) from None
@@ -156,39 +212,51 @@ def _read(document: dict[str, Any], source: str, *, xml: bool = False) -> tuple[
 
 
 def load_with_report(
-    data: bytes | str, source: str = "", *, validate: bool = False
+    data: bytes | str, source: str = "", *, validate: bool = False, strict: bool = False
 ) -> tuple[Bom, list[str]]:
     """Read a CycloneDX JSON or XML document; returns the BOM and the import warnings.
 
-    Every value the importer uses is checked (JSON types, component types, SPDX license ids,
-    hash algorithms and digests, timestamps, data flows, ...) and the document is refused with
-    the JSON path of the first problem. With ``validate`` the document is also checked against
-    the complete official schema of its ``specVersion`` first (slower: see ``fmbom validate``).
+    A document written by another tool is checked against the official schema of its
+    ``specVersion``: each violation is a warning and the offending value is left out (best
+    effort), or with ``strict`` the document is refused naming every violation. fmbom's own
+    documents get only the fast targeted checks, unless ``validate`` asks for the schema too.
     """
     document, warnings, raw = _parse(data, source)
-    if validate:
-        document, notes = _check_schema(document, raw, source)
-        warnings.extend(notes)
-    bom, more = _read(document, source, xml=raw is not None)
+    return _load(document, raw, source, validate=validate, strict=strict, warnings=warnings)
+
+
+def _load(
+    document: dict[str, Any],
+    raw: bytes | None,
+    source: str,
+    *,
+    validate: bool,
+    strict: bool,
+    warnings: list[str],
+) -> tuple[Bom, list[str]]:
+    if validate or strict or not _is_ours(document):
+        document, notes = _check_schema(document, raw, source, strict=strict)
+        warnings = [*warnings, *notes]
+    bom, more = _read(document, source, xml=raw is not None, strict=strict)
     return bom, warnings + more
 
 
-def loads(data: bytes | str, source: str = "", *, validate: bool = False) -> Bom:
+def loads(
+    data: bytes | str, source: str = "", *, validate: bool = False, strict: bool = False
+) -> Bom:
     """Read a CycloneDX JSON or XML document (warnings are dropped; see load_with_report)."""
-    return load_with_report(data, source, validate=validate)[0]
+    return load_with_report(data, source, validate=validate, strict=strict)[0]
 
 
-def from_json_dict(document: dict[str, Any], source: str = "", *, validate: bool = False) -> Bom:
+def from_json_dict(
+    document: dict[str, Any], source: str = "", *, validate: bool = False, strict: bool = False
+) -> Bom:
     """Read an already parsed CycloneDX JSON document (not changed; see load_with_report)."""
-    return from_json_dict_with_report(document, source, validate=validate)[0]
+    return from_json_dict_with_report(document, source, validate=validate, strict=strict)[0]
 
 
 def from_json_dict_with_report(
-    document: dict[str, Any], source: str = "", *, validate: bool = False
+    document: dict[str, Any], source: str = "", *, validate: bool = False, strict: bool = False
 ) -> tuple[Bom, list[str]]:
     """Like :func:`from_json_dict`, also returning the import warnings."""
-    notes: list[str] = []
-    if validate:
-        document, notes = _check_schema(document, None, source)
-    bom, warnings = _read(document, source)
-    return bom, notes + warnings
+    return _load(document, None, source, validate=validate, strict=strict, warnings=[])
