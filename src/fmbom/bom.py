@@ -19,6 +19,7 @@ import attrs
 
 from fmbom import _validate as v
 from fmbom.errors import BomValidationError, ValidationError
+from fmbom.extensions import Extension, extension_tuple
 from fmbom.governance import Governance, Unit
 from fmbom.model import (
     Adapter,
@@ -119,6 +120,8 @@ class Subject:
     )
     serves_end_users: bool = False
     governance: Governance | None = None
+    #: Values of an interchange format that have no field here (see fmbom.extensions).
+    extensions: tuple[Extension, ...] = attrs.field(default=(), converter=extension_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -129,6 +132,8 @@ class BomMetadata:
     timestamp: datetime.datetime | None = None
     authors: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
     tools: tuple[Tool, ...] = attrs.field(default=(), converter=_tools)
+    #: Document-level values of an interchange format (compositions, formulation, ...).
+    extensions: tuple[Extension, ...] = attrs.field(default=(), converter=extension_tuple)
 
 
 @attrs.frozen(kw_only=True)

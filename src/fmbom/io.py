@@ -23,7 +23,9 @@ __all__ = [
     "InputKind",
     "detect_format",
     "loads_bom",
+    "loads_bom_with_report",
     "read_bom",
+    "read_bom_with_report",
     "read_bytes",
     "write_atomic",
 ]
@@ -87,14 +89,25 @@ def _json_kind(document: Any, source: str) -> InputKind:
     )
 
 
-def loads_bom(data: bytes | str, source: str = "") -> Bom:
+def loads_bom(data: bytes | str, source: str = "", *, strict: bool = False) -> Bom:
     """Build a BOM from a document in any supported format, detected from its content."""
+    return loads_bom_with_report(data, source, strict=strict)[0]
+
+
+def loads_bom_with_report(
+    data: bytes | str, source: str = "", *, strict: bool = False
+) -> tuple[Bom, list[str]]:
+    """Like :func:`loads_bom`, also returning the warnings of a best-effort CycloneDX read.
+
+    A CycloneDX document another tool wrote that is not valid against its schema is read
+    best effort, one warning per problem; with ``strict`` it is refused instead.
+    """
     raw = data.encode("utf-8") if isinstance(data, str) else data
     head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head == b"<":
         from fmbom import cyclonedx
 
-        return cyclonedx.loads(raw, source=source)
+        return cyclonedx.load_with_report(raw, source=source, strict=strict)
     if head not in (b"{", b"["):
         raise InputFormatError("neither JSON nor XML: not a BOM", source)
     document = _parse_json(raw, source)
@@ -102,16 +115,23 @@ def loads_bom(data: bytes | str, source: str = "") -> Bom:
     if kind == "native":
         from fmbom import native
 
-        return native.from_dict(document, source)
+        return native.from_dict(document, source), []
     from fmbom import cyclonedx
 
-    return cyclonedx.from_json_dict(document, source=source)
+    return cyclonedx.from_json_dict_with_report(document, source=source, strict=strict)
 
 
-def read_bom(path: str | os.PathLike[str]) -> Bom:
+def read_bom(path: str | os.PathLike[str], *, strict: bool = False) -> Bom:
     """Read a BOM file (``-`` for standard input) in any supported format."""
+    return read_bom_with_report(path, strict=strict)[0]
+
+
+def read_bom_with_report(
+    path: str | os.PathLike[str], *, strict: bool = False
+) -> tuple[Bom, list[str]]:
+    """Like :func:`read_bom`, also returning the warnings (see :func:`loads_bom_with_report`)."""
     name = os.fspath(path)
-    return loads_bom(read_bytes(name), source=name)
+    return loads_bom_with_report(read_bytes(name), source=name, strict=strict)
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:

@@ -18,6 +18,7 @@ import attrs
 
 from fmbom import _validate as v
 from fmbom.errors import ValidationError
+from fmbom.extensions import Extension, extension_tuple
 from fmbom.governance import Governance
 
 __all__ = [
@@ -469,6 +470,14 @@ class Component:
     )
     description: str | None = None
     properties: tuple[Property, ...] = attrs.field(default=(), converter=_sort_properties)
+    #: Who made the component (names of people or organisations), in the order given.
+    authors: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
+    manufacturer: str | None = None
+    publisher: str | None = None
+    copyright: str | None = None
+    tags: tuple[str, ...] = attrs.field(default=(), converter=v.unique_sorted_strings)
+    #: Values of an interchange format that have no field here (see fmbom.extensions).
+    extensions: tuple[Extension, ...] = attrs.field(default=(), converter=extension_tuple)
 
     def __attrs_post_init__(self) -> None:
         seen: set[HashAlgorithm] = set()

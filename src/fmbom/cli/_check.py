@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fmbom.cli._common import EXIT_FAILED, EXIT_OK, add_output, emit
+from fmbom.cli._common import EXIT_FAILED, EXIT_OK, add_output, add_strict, emit, read_input
 from fmbom.severity import FAIL_ON_CHOICES
 
 _PROFILES = ("minimum-record", "eu-ai-act-gpai")
@@ -46,15 +46,15 @@ def register(subparsers: Any) -> None:
         "critical, high, medium, low, info or never (default: high)",
     )
     add_output(parser)
+    add_strict(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from fmbom.check import check, to_json, to_markdown, to_text
-    from fmbom.io import read_bom
     from fmbom.severity import parse_fail_on
 
-    result = check(read_bom(args.file), args.profile)
+    result = check(read_input(args, args.file), args.profile)
     render = {"text": to_text, "json": to_json, "markdown": to_markdown}[args.format]
     emit(args, render(result))
     return EXIT_FAILED if result.at_or_above(parse_fail_on(args.fail_on)) else EXIT_OK

@@ -6,7 +6,15 @@ import argparse
 import os
 from typing import Any
 
-from fmbom.cli._common import EXIT_FAILED, EXIT_OK, add_output, emit, stream_is_terminal
+from fmbom.cli._common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    add_output,
+    add_strict,
+    emit,
+    read_input,
+    stream_is_terminal,
+)
 
 _FORMATS = ("text", "json", "markdown")
 _FAIL_ON = ("critical", "high", "medium", "low", "info", "never")
@@ -50,6 +58,7 @@ def register(subparsers: Any) -> None:
         help="report RULE at LEVEL instead of its default (repeatable)",
     )
     add_output(parser)
+    add_strict(parser)
     parser.set_defaults(run=run)
 
 
@@ -60,15 +69,14 @@ def _colour(args: argparse.Namespace) -> bool:
 def run(args: argparse.Namespace) -> int:
     from fmbom.diff import Policy, diff, parse_severity_override
     from fmbom.diff._report import render_json, render_markdown, render_text
-    from fmbom.io import read_bom
     from fmbom.severity import parse_fail_on
 
     policy = Policy.load(args.policy) if args.policy else Policy()
     overrides = dict(parse_severity_override(item) for item in args.severity)
     policy = policy.with_overrides(ignore=_checked_rules(args.ignore), severity=overrides)
     threshold = parse_fail_on(args.fail_on)
-    old = read_bom(args.old)
-    new = read_bom(args.new)
+    old = read_input(args, args.old)
+    new = read_input(args, args.new)
     result = diff(old, new, policy)
     if args.format == "json":
         text = render_json(result)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Literal
 
-from fmbom.cli._common import EXIT_OK, CliError, add_output, emit
+from fmbom.cli._common import EXIT_OK, add_output, add_strict, emit, read_input
 
 FORMATS = ("cyclonedx-json", "cyclonedx-xml")
 SPEC_VERSIONS = ("1.5", "1.6", "1.7")
@@ -17,7 +17,8 @@ def register(subparsers: Any) -> None:
         help="write a BOM as a CycloneDX ML-BOM (JSON or XML)",
         description=(
             "Read a BOM (native or CycloneDX) and write it as a CycloneDX ML-BOM. "
-            "Import warnings go to standard error."
+            "Import warnings go to standard error. The output is checked against the "
+            "official schema before anything is written."
         ),
     )
     parser.add_argument("file", metavar="IN", help="BOM file, or - for standard input")
@@ -28,46 +29,34 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--merge",
         metavar="SBOM",
-        help="fold this CycloneDX JSON SBOM's components and dependencies into the output",
+        help=(
+            "fold this CycloneDX SBOM's components and dependencies into the output (JSON or "
+            "XML, any version fmbom reads; what the output version cannot hold is left out "
+            "with a warning)"
+        ),
     )
     add_output(parser)
+    add_strict(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     import sys
 
     from fmbom import cyclonedx
-    from fmbom.io import detect_format, read_bytes
+    from fmbom.io import read_bytes
 
-    raw = read_bytes(args.file)
-    kind = detect_format(raw, args.file)
-    if kind == "native":
-        from fmbom import native
-
-        bom = native.loads(raw, source=args.file)
-    else:
-        bom, warnings = cyclonedx.load_with_report(raw, source=args.file)
-        for warning in warnings:
-            sys.stderr.write(f"fmbom: warning: {args.file}: {warning}\n")
+    bom = read_input(args, args.file)
     encoding: Literal["json", "xml"] = "json" if args.format == "cyclonedx-json" else "xml"
-    if not args.merge:
-        emit(args, cyclonedx.dumps(bom, format=encoding, spec_version=args.spec_version))
-        return EXIT_OK
-    document = cyclonedx.to_dict(bom, spec_version=args.spec_version)
-    sbom_raw = read_bytes(args.merge)
-    try:
-        sbom = json.loads(sbom_raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise CliError(f"{args.merge}: not valid JSON: {error}") from None
-    document = cyclonedx.merge(document, sbom)
-    problems = cyclonedx.document_errors(document)
-    if problems:
-        raise CliError(
-            f"{args.merge}: the merged document is not valid CycloneDX "
-            f"{args.spec_version}: {problems[0]}"
-        )
-    text = cyclonedx.write(document, encoding)
+    if args.merge:
+        document, notes = cyclonedx.to_dict_with_report(bom, spec_version=args.spec_version)
+        sbom = cyclonedx.read_sbom(read_bytes(args.merge), args.merge)
+        document, more = cyclonedx.fit(cyclonedx.merge(document, sbom))
+        text = cyclonedx.write(document, encoding, check=True)
+        notes += more
+    else:
+        text, notes = cyclonedx.dumps_with_report(bom, encoding, spec_version=args.spec_version)
+    for note in notes:
+        sys.stderr.write(f"fmbom: warning: {args.file}: {note}\n")
     emit(args, text)
     return EXIT_OK

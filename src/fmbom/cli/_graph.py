@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fmbom.cli._common import EXIT_OK, CliError, add_output, emit
+from fmbom.cli._common import EXIT_OK, CliError, add_output, add_strict, emit, read_input
 
 
 def register(subparsers: Any) -> None:
@@ -34,6 +34,7 @@ def register(subparsers: Any) -> None:
         "--diff", action="store_true", help="compare two BOMs: fmbom graph --diff OLD NEW"
     )
     add_output(parser)
+    add_strict(parser)
     parser.set_defaults(run=run)
 
 
@@ -43,11 +44,10 @@ def run(args: argparse.Namespace) -> int:
         usage = "--diff OLD NEW" if args.diff else "FILE (use --diff OLD NEW to compare two)"
         raise CliError(f"graph takes {usage}, got {len(args.files)} file(s)")
     from fmbom.graph import build, build_diff, to_dot, to_mermaid
-    from fmbom.io import read_bom
 
     if args.diff:
-        graph = build_diff(read_bom(args.files[0]), read_bom(args.files[1]))
+        graph = build_diff(read_input(args, args.files[0]), read_input(args, args.files[1]))
     else:
-        graph = build(read_bom(args.files[0]))
+        graph = build(read_input(args, args.files[0]))
     emit(args, to_mermaid(graph) if args.format == "mermaid" else to_dot(graph))
     return EXIT_OK

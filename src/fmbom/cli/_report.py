@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fmbom.cli._common import EXIT_OK, add_output, emit
+from fmbom.cli._common import EXIT_OK, add_output, add_strict, emit, read_input
 
 
 def register(subparsers: Any) -> None:
@@ -32,14 +32,14 @@ def register(subparsers: Any) -> None:
         help="check profile for the findings section (default: minimum-record)",
     )
     add_output(parser)
+    add_strict(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from fmbom.io import read_bom
     from fmbom.report import to_html, to_markdown
 
-    bom = read_bom(args.file)
+    bom = read_input(args, args.file)
     render = to_html if args.format == "html" else to_markdown
     emit(args, render(bom, profile=args.profile))
     return EXIT_OK

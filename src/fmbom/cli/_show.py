@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fmbom.cli._common import EXIT_OK, add_output, emit
+from fmbom.cli._common import EXIT_OK, add_output, add_strict, emit, read_input
 
 
 def register(subparsers: Any) -> None:
@@ -16,12 +16,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("file", metavar="FILE", help="BOM file, or - for standard input")
     add_output(parser)
+    add_strict(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from fmbom.io import read_bom
     from fmbom.render import render_tree
 
-    emit(args, render_tree(read_bom(args.file)))
+    emit(args, render_tree(read_input(args, args.file)))
     return EXIT_OK

@@ -24,7 +24,6 @@ from fmbom.bom import Bom
 from fmbom.cyclonedx._check import check_document
 from fmbom.cyclonedx._common import (
     DEFAULT_SPEC_VERSION,
-    EXPORTER_PROPERTY,
     READ_VERSIONS,
     SPEC_VERSIONS,
     no_gc,
@@ -35,7 +34,7 @@ from fmbom.cyclonedx._export import (
     serial_number,
     with_serial,
 )
-from fmbom.cyclonedx._import import read_document
+from fmbom.cyclonedx._import import is_ours, read_document
 from fmbom.cyclonedx._interop import merge, to_cyclonedx_bom
 from fmbom.cyclonedx._schema import (
     SchemaProblem,
@@ -57,33 +56,74 @@ __all__ = [
     "SchemaProblem",
     "document_errors",
     "dumps",
+    "dumps_with_report",
+    "fit",
     "from_json_dict",
     "load_with_report",
     "loads",
     "merge",
     "problems",
+    "read_sbom",
     "schema_errors",
     "to_cyclonedx_bom",
     "to_dict",
+    "to_dict_with_report",
     "write",
 ]
 
 Format = Literal["json", "xml"]
 
 
-def to_dict(bom: Bom, spec_version: str = DEFAULT_SPEC_VERSION) -> dict[str, Any]:
-    """The CycloneDX JSON document of ``bom`` as plain Python data (as :func:`dumps` writes)."""
+def _carries(bom: Bom) -> bool:
+    return bool(
+        bom.metadata.extensions
+        or bom.metadata.subject.extensions
+        or any(c.extensions for c in bom.components)
+    )
+
+
+def fit(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The document pruned to what its CycloneDX version's schema accepts, and what was left out.
+
+    Values carried from another document (or merged from an SBOM) of another version may have
+    no place in this one; each is left out with a warning naming it.
+    """
+    found = json_schema_problems(document)
+    if not found:
+        return document, []
+    version = document.get("specVersion")
+    notes = [f"{p.path}: {p.message}; left out of CycloneDX {version}" for p in found]
+    return prune(document, found), notes
+
+
+def to_dict_with_report(
+    bom: Bom, spec_version: str = DEFAULT_SPEC_VERSION
+) -> tuple[dict[str, Any], list[str]]:
+    """Like :func:`to_dict`, also returning what the version could not hold (see :func:`fit`).
+
+    The serial number is left as the placeholder :func:`write` replaces.
+    """
     with no_gc():
         document = build_document(bom, spec_version)
-        document["serialNumber"] = serial_number(json_text(document))
+        notes: list[str] = []
+        if _carries(bom):
+            document, notes = fit(document)
+    return document, notes
+
+
+def to_dict(bom: Bom, spec_version: str = DEFAULT_SPEC_VERSION) -> dict[str, Any]:
+    """The CycloneDX JSON document of ``bom`` as plain Python data (as :func:`dumps` writes)."""
+    document = to_dict_with_report(bom, spec_version)[0]
+    document["serialNumber"] = serial_number(json_text(document))
     return document
 
 
-def write(document: dict[str, Any], format: Format = "json") -> str:  # noqa: A002
+def write(document: dict[str, Any], format: Format = "json", *, check: bool = False) -> str:  # noqa: A002
     """The text of a JSON-shaped CycloneDX document (from :func:`to_dict` or :func:`merge`).
 
     A serial number equal to the placeholder the exporter uses is replaced by one derived
-    from the text.
+    from the text. With ``check`` the text is validated against the official schema first
+    and :class:`~fmbom.errors.ExportError` names every problem instead of returning it.
     """
     if format not in ("json", "xml"):
         raise ExportError(f"unknown CycloneDX encoding {format!r} (use json or xml)")
@@ -91,7 +131,51 @@ def write(document: dict[str, Any], format: Format = "json") -> str:  # noqa: A0
         text = json_text(document) if format == "json" else to_xml(document)
         if document.get("serialNumber") == SERIAL_PLACEHOLDER:
             text = with_serial(text)
+    if check:
+        version = str(document.get("specVersion"))
+        found = (
+            json_schema_problems(json.loads(text))
+            if format == "json"
+            else xml_schema_problems(text.encode("utf-8"), version)
+        )
+        if found:
+            listed = "; ".join(f"{p.path}: {p.message}" for p in found)
+            raise ExportError(
+                f"the {format.upper()} output would not be valid CycloneDX {version}: {listed}"
+            )
     return text
+
+
+def dumps_with_report(
+    bom: Bom,
+    format: Format = "json",  # noqa: A002
+    spec_version: str = DEFAULT_SPEC_VERSION,
+) -> tuple[str, list[str]]:
+    """Like :func:`dumps`, also returning what the version could not hold."""
+    if format not in ("json", "xml"):
+        raise ExportError(f"unknown CycloneDX encoding {format!r} (use json or xml)")
+    with no_gc():
+        if not _carries(bom):
+            return write(build_document(bom, spec_version), format), []
+        document, notes = fit(build_document(bom, spec_version))
+        if format == "json":
+            return write(document, format), notes
+        return _checked_xml(document, bom, notes), notes
+
+
+def _checked_xml(document: dict[str, Any], bom: Bom, notes: list[str]) -> str:
+    """The XML text, leaving out carried document-level values XML cannot hold as carried
+    (from a JSON document whose shape differs from the XML one), each with a note."""
+    carried = sorted({e.path.split(".")[0] for e in bom.metadata.extensions} & set(document))
+    while True:
+        try:
+            return write(document, "xml", check=True)
+        except ExportError:
+            if not carried:
+                raise
+        key = carried.pop()
+        document = {k: v for k, v in document.items() if k != key}
+        notes.append(f"$.{key}: cannot be written as CycloneDX XML as carried; left out")
 
 
 def dumps(
@@ -99,11 +183,26 @@ def dumps(
     format: Format = "json",  # noqa: A002
     spec_version: str = DEFAULT_SPEC_VERSION,
 ) -> str:
-    """Serialize ``bom`` as a CycloneDX document (deterministic: same BOM, same text)."""
-    if format not in ("json", "xml"):
-        raise ExportError(f"unknown CycloneDX encoding {format!r} (use json or xml)")
-    with no_gc():
-        return write(build_document(bom, spec_version), format)
+    """Serialize ``bom`` as a CycloneDX document (deterministic: same BOM, same text).
+
+    Values carried from another tool's document that the version cannot hold are left out
+    (see :func:`dumps_with_report` for which).
+    """
+    return dumps_with_report(bom, format, spec_version)[0]
+
+
+def read_sbom(data: bytes | str, source: str = "") -> dict[str, Any]:
+    """Parse a CycloneDX SBOM (JSON or XML, any version fmbom reads) for :func:`merge`."""
+    document, _, _ = _parse(data, source)
+    if document.get("bomFormat") != "CycloneDX":
+        raise InputFormatError('not a CycloneDX document ("bomFormat" is not "CycloneDX")', source)
+    version = document.get("specVersion")
+    if version not in READ_VERSIONS:
+        known = ", ".join(READ_VERSIONS)
+        raise InputFormatError(
+            f"CycloneDX specVersion {version!r} is not supported (reads {known})", source
+        )
+    return document
 
 
 def _parse(data: bytes | str, source: str) -> tuple[dict[str, Any], list[str], bytes | None]:
@@ -139,16 +238,7 @@ def schema_errors(data: bytes | str, source: str = "") -> list[str]:
 def _is_ours(document: dict[str, Any]) -> bool:
     """True for a document fmbom wrote (its exporter tool is listed in the metadata)."""
     metadata = document.get("metadata")
-    tools = metadata.get("tools") if isinstance(metadata, dict) else None
-    found = tools.get("components") if isinstance(tools, dict) else None
-    return any(
-        isinstance(tool, dict)
-        and any(
-            isinstance(p, dict) and p.get("name") == EXPORTER_PROPERTY
-            for p in tool.get("properties") or ()
-        )
-        for tool in (found if isinstance(found, list) else ())
-    )
+    return is_ours(metadata if isinstance(metadata, dict) else {})
 
 
 def problems(data: bytes | str, source: str = "") -> list[SchemaProblem]:

@@ -147,6 +147,15 @@ class _Checker:
     def fail(self, path: str, problem: str) -> NoReturn:
         raise _CheckError(path, problem)
 
+    def guarded_items(
+        self, container: dict[str, Any], key: str, path: str, each: Callable[[Any, str], None]
+    ) -> None:
+        """:meth:`items`, removing the whole array when it is not one."""
+        try:
+            self.items(container, key, path, each)
+        except _CheckError as failure:
+            self.problems.append((failure.path, failure.problem, f"{path}.{key}"))
+
     def guarded(self, check: Callable[[Any], None], value: Any, where: str) -> None:
         """Run ``check``; a failure is recorded and the value at ``where`` is to be removed."""
         try:
@@ -213,7 +222,7 @@ class _Checker:
             ("services", self.service),
             ("dependencies", self.dependency),
         ):
-            self.guarded(lambda _, k=key, e=each: self.items(document, k, "$", e), None, f"$.{key}")
+            self.guarded_items(document, key, "$", each)
 
     def metadata(self, metadata: Any) -> None:
         path = "$.metadata"
@@ -229,17 +238,13 @@ class _Checker:
         if isinstance(tools, dict):
             self.guarded(self.tool_lists, tools, f"{path}.tools")
         elif tools is not None:
-            self.guarded(
-                lambda _: self.items(metadata, "tools", path, self.tool), tools, f"{path}.tools"
-            )
-        self.guarded(
-            lambda _: self.items(metadata, "authors", path, self.named), None, f"{path}.authors"
-        )
+            self.guarded_items(metadata, "tools", path, self.tool)
+        self.guarded_items(metadata, "authors", path, self.named)
         if metadata.get("component") is not None:
-            component = metadata["component"]
-            self.guarded(
-                lambda c: self.component(c, f"{path}.component"), component, f"{path}.component"
-            )
+            self.guarded(self.subject, metadata["component"], f"{path}.component")
+
+    def subject(self, component: Any) -> None:
+        self.component(component, "$.metadata.component")
 
     def tool_lists(self, tools: dict[str, Any]) -> None:
         self.items(tools, "components", "$.metadata.tools", self.tool)

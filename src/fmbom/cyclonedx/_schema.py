@@ -141,7 +141,7 @@ class SchemaProblem(NamedTuple):
 @cache
 def _full_validator(version: str) -> Any:
     """A jsonschema validator of ``version`` that reports every violation (once a process)."""
-    from jsonschema import validators
+    from jsonschema import validators  # type: ignore[import-untyped]
     from referencing import Registry, Resource
 
     res = _resources()
@@ -180,6 +180,11 @@ def _message(text: str) -> str:
     return text if len(text) <= 300 else text[:297] + "..."
 
 
+def _split(text: str) -> tuple[str, str]:
+    path, _, message = text.partition(": ")
+    return path, message
+
+
 def json_schema_problems(document: Any) -> list[SchemaProblem]:
     """Every violation of the official schema of the document's ``specVersion``, in order.
 
@@ -188,7 +193,7 @@ def json_schema_problems(document: Any) -> list[SchemaProblem]:
     """
     first = json_schema_errors(document)
     if not first or first[0].startswith(("$.specVersion: no schema", "$: nested")):
-        return [SchemaProblem(*p.split(": ", 1)) for p in first]
+        return [SchemaProblem(*_split(p)) for p in first]
     validator = _full_validator(str(document["specVersion"]))
     found = []
     try:
@@ -280,7 +285,7 @@ def xml_schema_errors(
 
 def xml_schema_problems(data: bytes, version: str, source: str = "") -> list[SchemaProblem]:
     """Every violation of the XML schema of ``version``, each with its line."""
-    return [SchemaProblem(*p.split(": ", 1)) for p in xml_schema_errors(data, version, source)]
+    return [SchemaProblem(*_split(p)) for p in xml_schema_errors(data, version, source)]
 
 
 def repair(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
