@@ -242,8 +242,8 @@ def _document_residual(
             for e in c.extensions
             if e.path == INLINE and e.format == FORMAT
         }
-        targeted = {r.target for r in bom.relations}
-        default = sorted(c.ref for c in components if c.ref not in targeted | inline)
+        hidden = {r.target for r in bom.relations} | inline
+        default = sorted(c.ref for c in components if c.ref not in hidden)
         chosen = sorted({r for r in depends.get(subject_ref, []) if r in bom and r not in inline})
         if chosen != default:
             found.append(Extension.of(FORMAT, SUBJECT_DEPENDS_ON, chosen))
