@@ -13,16 +13,11 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from hypothesis import HealthCheck, settings
 
 from fmbom import Bom
+from tests import profiles
 
-# Whole-BOM strategies draw many fields; under coverage tracing a draw can take a tenth of a
-# second, which is not a bug. Timing belongs to benchmarks/, never to the test suite.
-settings.register_profile(
-    "fmbom", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
-)
-settings.load_profile("fmbom")
+profiles.load()
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

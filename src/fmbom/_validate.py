@@ -48,7 +48,7 @@ def non_negative(_: object, attribute: attrs.Attribute[Any], value: float | None
     """A count or size: zero or more, and finite."""
     if value is None:
         return
-    if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
+    if isinstance(value, bool) or (not isinstance(value, int) and not math.isfinite(value)):
         raise _fail(attribute, value, "must be a finite number")
     if value < 0:
         raise _fail(attribute, value, "must not be negative")
@@ -94,22 +94,8 @@ def each(inner: Validator) -> Validator:
     return check
 
 
-def sorted_tuple(key: Callable[[T], Any]) -> Callable[[Iterable[T]], tuple[T, ...]]:
-    """A converter giving a canonical order to a collection whose order carries no meaning."""
-
-    def convert(items: Iterable[T]) -> tuple[T, ...]:
-        return tuple(sorted(items, key=key))
-
-    return convert
-
-
-def as_tuple(items: Iterable[T]) -> tuple[T, ...]:
-    """Converter: accept any iterable (a list from a pipeline), store a tuple."""
-    return tuple(items)
-
-
 def strings(items: Iterable[str]) -> tuple[str, ...]:
-    """Converter for ordered string lists (a typed :func:`as_tuple`, which mypy can check)."""
+    """Converter for ordered string lists: accept any iterable, store a tuple."""
     return tuple(items)
 
 

@@ -14,25 +14,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import Enum
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from fmbom.bom import Bom
-from fmbom.model import AnyComponent, Relation
+from fmbom.model import AnyComponent, ComponentKind, Relation
 
 if TYPE_CHECKING:
     from fmbom.diff import DiffResult
 
 __all__ = [
+    "SHAPES",
     "SYSTEM_KIND",
+    "SYSTEM_SHAPE",
     "Edge",
     "Graph",
     "Node",
+    "Shape",
     "Status",
     "build",
     "build_diff",
     "edge_label",
+    "shape_of",
     "to_dot",
     "to_mermaid",
 ]
@@ -250,6 +255,38 @@ def build_diff(old: Bom, new: Bom, result: DiffResult | None = None) -> Graph:
 _LEGEND = "green: added, red dashed: removed, orange: changed"
 
 
+@attrs.frozen
+class Shape:
+    """How a kind of node is drawn: the brackets around a Mermaid label and a Graphviz shape."""
+
+    mermaid: tuple[str, str]
+    dot: str
+
+
+#: The shape of the node standing for the described system.
+SYSTEM_SHAPE: Final = Shape(mermaid=('(["', '"])'), dot="doubleoctagon")
+
+#: The shape of each kind of component, in Mermaid and in Graphviz.
+SHAPES: Final[Mapping[ComponentKind, Shape]] = MappingProxyType(
+    {
+        ComponentKind.MODEL: Shape(mermaid=('["', '"]'), dot="box"),
+        ComponentKind.WEIGHTS: Shape(mermaid=('[["', '"]]'), dot="box3d"),
+        ComponentKind.TOKENIZER: Shape(mermaid=('[/"', '"/]'), dot="parallelogram"),
+        ComponentKind.ADAPTER: Shape(mermaid=('[/"', '"\\]'), dot="trapezium"),
+        ComponentKind.DATASET: Shape(mermaid=('[("', '")]'), dot="cylinder"),
+        ComponentKind.GUARD_MODEL: Shape(mermaid=('{{"', '"}}'), dot="hexagon"),
+        ComponentKind.ROUTER: Shape(mermaid=('{"', '"}'), dot="diamond"),
+        ComponentKind.INFERENCE_PROVIDER: Shape(mermaid=('>"', '"]'), dot="cds"),
+        ComponentKind.SOFTWARE: Shape(mermaid=('("', '")'), dot="component"),
+    }
+)
+
+
+def shape_of(node: Node) -> Shape:
+    """The shape ``node`` is drawn with: the system's, or its component kind's."""
+    return SYSTEM_SHAPE if node.kind == SYSTEM_KIND else SHAPES[ComponentKind(node.kind)]
+
+
 def _is_diff(graph: Graph) -> bool:
     """True when anything in the graph differs from the other version."""
     return any(n.status is not Status.SAME for n in graph.nodes) or any(
@@ -259,24 +296,14 @@ def _is_diff(graph: Graph) -> bool:
 
 # --- Mermaid ---------------------------------------------------------------------------------
 
-_MERMAID_SHAPES = {
-    SYSTEM_KIND: ('(["', '"])'),
-    "model": ('["', '"]'),
-    "weights": ('[["', '"]]'),
-    "tokenizer": ('[/"', '"/]'),
-    "adapter": ('[/"', '"\\]'),
-    "dataset": ('[("', '")]'),
-    "guard-model": ('{{"', '"}}'),
-    "router": ('{"', '"}'),
-    "inference-provider": ('>"', '"]'),
-    "software": ('("', '")'),
-}
 _MERMAID_ENTITIES = {
     "#": "#35;",
     '"': "#34;",
     "&": "#38;",
     "<": "#60;",
     ">": "#62;",
+    "[": "#91;",
+    "]": "#93;",
     "`": "#96;",
     "|": "#124;",
     "\\": "#92;",
@@ -302,7 +329,7 @@ def to_mermaid(graph: Graph, direction: str = "TD") -> str:
     if _is_diff(graph):
         lines.append(f"  %% {_LEGEND}")
     for node in graph.nodes:
-        start, end = _MERMAID_SHAPES.get(node.kind, ('["', '"]'))
+        start, end = shape_of(node).mermaid
         label = "<br/>".join(_mermaid_text(line) for line in node.lines)
         lines.append(f"  {node.id}{start}{label}{end}")
     styled: list[tuple[int, Status]] = []
@@ -326,18 +353,6 @@ def to_mermaid(graph: Graph, direction: str = "TD") -> str:
 
 # --- Graphviz DOT ----------------------------------------------------------------------------
 
-_DOT_SHAPES = {
-    SYSTEM_KIND: "doubleoctagon",
-    "model": "box",
-    "weights": "box3d",
-    "tokenizer": "parallelogram",
-    "adapter": "trapezium",
-    "dataset": "cylinder",
-    "guard-model": "hexagon",
-    "router": "diamond",
-    "inference-provider": "cds",
-    "software": "component",
-}
 _DOT_STYLE = {
     Status.SAME: 'style=filled, fillcolor="#ffffff", color="#455a64"',
     Status.ADDED: 'style=filled, fillcolor="#e6f4ea", color="#2e7d32", penwidth=2',
@@ -364,7 +379,7 @@ def to_dot(graph: Graph) -> str:
         lines.insert(1, f"  // {_LEGEND}")
     for node in graph.nodes:
         label = "\\n".join(_dot_text(line) for line in node.lines)
-        shape = _DOT_SHAPES.get(node.kind, "box")
+        shape = shape_of(node).dot
         lines.append(f'  {node.id} [label="{label}", shape={shape}, {_DOT_STYLE[node.status]}];')
     for edge in graph.edges:
         attributes = [f'label="{_dot_text(edge.label)}"'] if edge.kind is not None else []

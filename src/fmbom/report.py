@@ -14,14 +14,15 @@ from __future__ import annotations
 import datetime
 import html
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import Final
 
 import attrs
 
+from fmbom._markdown import escape_markdown
 from fmbom.bom import Bom
 from fmbom.check import CheckResult, Profile, check
-from fmbom.check._render import escape_markdown
 from fmbom.governance import Evaluation, Governance, SourceType, Unit
 from fmbom.graph import SYSTEM_KIND, Graph, Node, build, to_mermaid
 from fmbom.model import ComponentKind, Dataset, Model, RelationKind
@@ -286,8 +287,8 @@ def _record_sections(bom: Bom, title: str, attribute: str) -> Iterator[_Block]:
 def _findings(result: CheckResult) -> Iterator[_Block]:
     yield _Heading(2, "Check findings")
     summary = result.summary
-    total = summary.pop("total")
-    counts = ", ".join(f"{n} {s}" for s, n in summary.items() if n)
+    total = summary.total
+    counts = ", ".join(f"{n} {s.value}" for s, n in summary.items() if n)
     yield _Paragraph(
         f"Profile {result.profile.value}: {total} finding(s)"
         + (f" ({counts})" if counts else "")
@@ -371,18 +372,6 @@ dt{font-weight:600}dd{margin:0}
 .sev-critical,.sev-high{color:#b71c1c;font-weight:600}.sev-medium{color:#e65100}
 """.strip()
 
-_FILL = {
-    SYSTEM_KIND: "#e3f2fd",
-    "model": "#ede7f6",
-    "weights": "#eceff1",
-    "tokenizer": "#f1f8e9",
-    "adapter": "#fce4ec",
-    "dataset": "#fff8e1",
-    "guard-model": "#e8f5e9",
-    "router": "#e0f7fa",
-    "inference-provider": "#f3e5f5",
-    "software": "#fafafa",
-}
 _W, _H, _HGAP, _VGAP, _MARGIN = 200, 46, 24, 64, 16
 
 
@@ -419,42 +408,109 @@ def _layers(graph: Graph) -> list[list[Node]]:
     return [layer for layer in layers if layer]
 
 
-def _shape(kind: str, x: float, y: float, fill: str) -> str:
-    w, h, r = _W, _H, 8
-    common = f'fill="{fill}" stroke="#455a64" stroke-width="1.2"'
-    if kind == SYSTEM_KIND:
-        return f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="{h / 2}" {common}/>'
-    if kind == "software":
-        return f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="{r}" {common}/>'
-    if kind == "weights":
-        return (
-            f'<rect x="{x}" y="{y}" width="{w}" height="{h}" {common}/>'
-            f'<rect x="{x + 4}" y="{y + 4}" width="{w - 8}" height="{h - 8}" fill="none" '
-            'stroke="#455a64" stroke-width="0.8"/>'
-        )
-    points: list[tuple[float, float]]
-    if kind == "tokenizer":
-        points = [(x + 12, y), (x + w, y), (x + w - 12, y + h), (x, y + h)]
-    elif kind == "adapter":
-        points = [(x + 14, y), (x + w - 14, y), (x + w, y + h), (x, y + h)]
-    elif kind == "guard-model":
-        points = [(x + 14, y), (x + w - 14, y), (x + w, y + h / 2)]
-        points += [(x + w - 14, y + h), (x + 14, y + h), (x, y + h / 2)]
-    elif kind == "router":
-        points = [(x + w / 2, y - 6), (x + w + 6, y + h / 2), (x + w / 2, y + h + 6)]
-        points += [(x - 6, y + h / 2)]
-    elif kind == "inference-provider":
-        points = [(x, y), (x + w - 14, y), (x + w, y + h / 2), (x + w - 14, y + h), (x, y + h)]
-    elif kind == "dataset":
-        return (
-            f'<path d="M{x},{y + 6} a{w / 2},6 0 0,0 {w},0 v{h - 12} a{w / 2},6 0 0,1 {-w},0 z" '
-            f"{common}/>"
-            f'<ellipse cx="{x + w / 2}" cy="{y + 6}" rx="{w / 2}" ry="6" {common}/>'
-        )
-    else:
-        return f'<rect x="{x}" y="{y}" width="{w}" height="{h}" {common}/>'
+# --- node outlines: one drawing per kind, at (x, y) in a _W x _H box ------------------------
+
+_STROKE = 'stroke="#455a64" stroke-width="1.2"'
+
+
+def _polygon(points: Sequence[tuple[float, float]], fill: str) -> str:
     joined = " ".join(f"{px:g},{py:g}" for px, py in points)
-    return f'<polygon points="{joined}" {common}/>'
+    return f'<polygon points="{joined}" fill="{fill}" {_STROKE}/>'
+
+
+def _rect(x: float, y: float, fill: str, rounding: float = 0) -> str:
+    corner = f' rx="{rounding}"' if rounding else ""
+    return f'<rect x="{x}" y="{y}" width="{_W}" height="{_H}"{corner} fill="{fill}" {_STROKE}/>'
+
+
+def _framed(x: float, y: float, fill: str) -> str:
+    inner = (
+        f'<rect x="{x + 4}" y="{y + 4}" width="{_W - 8}" height="{_H - 8}" fill="none" '
+        'stroke="#455a64" stroke-width="0.8"/>'
+    )
+    return _rect(x, y, fill) + inner
+
+
+def _cylinder(x: float, y: float, fill: str) -> str:
+    w, h = _W, _H
+    common = f'fill="{fill}" {_STROKE}'
+    return (
+        f'<path d="M{x},{y + 6} a{w / 2},6 0 0,0 {w},0 v{h - 12} a{w / 2},6 0 0,1 {-w},0 z" '
+        f"{common}/>"
+        f'<ellipse cx="{x + w / 2}" cy="{y + 6}" rx="{w / 2}" ry="6" {common}/>'
+    )
+
+
+def _parallelogram(x: float, y: float, fill: str) -> str:
+    return _polygon([(x + 12, y), (x + _W, y), (x + _W - 12, y + _H), (x, y + _H)], fill)
+
+
+def _trapezium(x: float, y: float, fill: str) -> str:
+    return _polygon([(x + 14, y), (x + _W - 14, y), (x + _W, y + _H), (x, y + _H)], fill)
+
+
+def _hexagon(x: float, y: float, fill: str) -> str:
+    w, h = _W, _H
+    points = [(x + 14, y), (x + w - 14, y), (x + w, y + h / 2)]
+    points += [(x + w - 14, y + h), (x + 14, y + h), (x, y + h / 2)]
+    return _polygon(points, fill)
+
+
+def _diamond(x: float, y: float, fill: str) -> str:
+    w, h = _W, _H
+    points = [
+        (x + w / 2, y - 6),
+        (x + w + 6, y + h / 2),
+        (x + w / 2, y + h + 6),
+        (x - 6, y + h / 2),
+    ]
+    return _polygon(points, fill)
+
+
+def _arrow_box(x: float, y: float, fill: str) -> str:
+    w, h = _W, _H
+    points = [(x, y), (x + w - 14, y), (x + w, y + h / 2), (x + w - 14, y + h), (x, y + h)]
+    return _polygon(points, fill)
+
+
+def _rounded(x: float, y: float, fill: str) -> str:
+    return _rect(x, y, fill, rounding=8)
+
+
+def _pill(x: float, y: float, fill: str) -> str:
+    return _rect(x, y, fill, rounding=_H / 2)
+
+
+@attrs.frozen
+class _Look:
+    """How the lineage picture draws a kind of node: its outline and its fill colour."""
+
+    draw: Callable[[float, float, str], str]
+    fill: str
+
+
+#: The described system's node.
+_SYSTEM_LOOK: Final = _Look(draw=_pill, fill="#e3f2fd")
+
+#: Every kind of component's node, in the shapes the Mermaid and DOT pictures use.
+_LOOKS: Final[Mapping[ComponentKind, _Look]] = MappingProxyType(
+    {
+        ComponentKind.MODEL: _Look(draw=_rect, fill="#ede7f6"),
+        ComponentKind.WEIGHTS: _Look(draw=_framed, fill="#eceff1"),
+        ComponentKind.TOKENIZER: _Look(draw=_parallelogram, fill="#f1f8e9"),
+        ComponentKind.ADAPTER: _Look(draw=_trapezium, fill="#fce4ec"),
+        ComponentKind.DATASET: _Look(draw=_cylinder, fill="#fff8e1"),
+        ComponentKind.GUARD_MODEL: _Look(draw=_hexagon, fill="#e8f5e9"),
+        ComponentKind.ROUTER: _Look(draw=_diamond, fill="#e0f7fa"),
+        ComponentKind.INFERENCE_PROVIDER: _Look(draw=_arrow_box, fill="#f3e5f5"),
+        ComponentKind.SOFTWARE: _Look(draw=_rounded, fill="#fafafa"),
+    }
+)
+
+
+def _outline(node: Node, x: float, y: float) -> str:
+    look = _SYSTEM_LOOK if node.kind == SYSTEM_KIND else _LOOKS[ComponentKind(node.kind)]
+    return look.draw(x, y, look.fill)
 
 
 def _clip(text: str, limit: int = 30) -> str:
@@ -517,7 +573,7 @@ def _svg(graph: Graph) -> str:
             f"<g><title>{html.escape(first)} ({html.escape(second)})"
             + (f" [{html.escape(node.ref)}]" if node.ref else "")
             + "</title>"
-            + _shape(node.kind, x, y, _FILL.get(node.kind, "#ffffff"))
+            + _outline(node, x, y)
             + f'<text x="{x + _W / 2:g}" y="{y + 19:g}" font-size="12" font-weight="600" '
             f'text-anchor="middle">{html.escape(_clip(first))}</text>'
             f'<text x="{x + _W / 2:g}" y="{y + 35:g}" font-size="10" fill="#546e7a" '

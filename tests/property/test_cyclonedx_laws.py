@@ -5,19 +5,20 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from fmbom import cyclonedx, native
 from fmbom.bom import Bom
 from fmbom.errors import ExportError, FmbomError
 from fmbom.model import Model
+from tests.profiles import examples
 from tests.property.strategies import boms
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = examples(60)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -42,9 +43,11 @@ def _for(encoding: str, bom: Bom) -> Bom:
 @pytest.mark.parametrize("encoding", ["json", "xml"])
 @SETTINGS
 @given(generated=boms())
-def test_export_then_import_is_identity(generated: Bom, spec_version: str, encoding: str) -> None:
+def test_export_then_import_is_identity(
+    generated: Bom, spec_version: str, encoding: Literal["json", "xml"]
+) -> None:
     bom = _for(encoding, generated)
-    text = cyclonedx.dumps(bom, format=encoding, spec_version=spec_version)  # type: ignore[arg-type]
+    text = cyclonedx.dumps(bom, format=encoding, spec_version=spec_version)
     back, warnings = cyclonedx.load_with_report(text, validate=False)
     assert back == bom
     assert warnings == []
@@ -56,8 +59,8 @@ def test_export_then_import_is_identity(generated: Bom, spec_version: str, encod
 def test_export_is_deterministic_and_schema_valid(generated: Bom, spec_version: str) -> None:
     for encoding in ("json", "xml"):
         bom = _for(encoding, generated)
-        first = cyclonedx.dumps(bom, format=encoding, spec_version=spec_version)  # type: ignore[arg-type]
-        assert cyclonedx.dumps(bom, format=encoding, spec_version=spec_version) == first  # type: ignore[arg-type]
+        first = cyclonedx.dumps(bom, format=encoding, spec_version=spec_version)
+        assert cyclonedx.dumps(bom, format=encoding, spec_version=spec_version) == first
         assert cyclonedx.schema_errors(first) == []
 
 
@@ -171,7 +174,7 @@ def _mutated(draw: st.DrawFn) -> dict[str, Any]:
     return document
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@examples(300, suppress_every_health_check=True)
 @given(document=_mutated())
 def test_mutated_documents_give_a_bom_or_a_clear_error(document: dict[str, Any]) -> None:
     text = json.dumps(document)

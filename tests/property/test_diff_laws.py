@@ -6,15 +6,16 @@ import datetime
 from collections.abc import Callable
 
 import attrs
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from fmbom.bom import Bom, identity_key
 from fmbom.diff import Change, diff, mirror_rule
+from tests.profiles import examples
 from tests.property import strategies as fs
 from tests.unit.diff._system import MUTATIONS, regenerate_refs, system
 
-_SETTINGS = settings(max_examples=60, deadline=None)
+_SETTINGS = examples(60)
 
 
 def _mirror_key(change: Change) -> tuple[object, ...]:

@@ -11,13 +11,14 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import attrs
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from fmbom import native
 from fmbom.bom import Bom, BomMetadata
 from fmbom.errors import BomValidationError, FmbomError, InputFormatError, ValidationError
 from fmbom.model import COMPONENT_TYPES, AnyComponent, ComponentKind, Digest
+from tests.profiles import examples
 from tests.property import strategies as fs
 
 # --- round trip and canonical form -----------------------------------------------------------
@@ -320,7 +321,7 @@ def _load_error(document: dict[str, Any]) -> FmbomError:
 
 
 @pytest.mark.parametrize("name", sorted(STRUCTURAL))
-@settings(max_examples=60)
+@examples(60)
 @given(bom=fs.boms(), data=st.data())
 def test_structural_mutations_raise_located_errors(name: str, bom: Bom, data: Any) -> None:
     document = native.to_dict(bom)
@@ -332,7 +333,7 @@ def test_structural_mutations_raise_located_errors(name: str, bom: Bom, data: An
 
 
 @pytest.mark.parametrize("name", sorted(CONSISTENCY))
-@settings(max_examples=40)
+@examples(40)
 @given(bom=fs.boms(), data=st.data())
 def test_inconsistent_documents_raise_bom_errors(name: str, bom: Bom, data: Any) -> None:
     mutation, expected = CONSISTENCY[name]

@@ -150,7 +150,7 @@ def test_nasty_names_are_escaped_in_mermaid() -> None:
     assert "<script>" not in text
     assert "#60;script#62;" in label
     assert "#34;quoted#34;" in label
-    assert "[bracket] {brace} (paren)" in label
+    assert "#91;bracket#93; {brace} (paren)" in label
     assert "#35;1 #124; #38; #92; #96;tick#96; ✓ 模型" in label
     edges = [m for line in text.splitlines() if (m := MERMAID_EDGE.match(line))]
     assert len(edges) == len(build(every_kind()).edges)

@@ -13,13 +13,14 @@ finding of safety or of legal compliance.
 
 from __future__ import annotations
 
+from fmbom._subject_ref import SubjectRef
 from fmbom.bom import Bom
 from fmbom.check._catalogue import CATALOGUE, Rule
 from fmbom.check._gpai import SYSTEMIC_RISK_FLOPS, gpai
 from fmbom.check._minimum import ROLE_UNITS, SYSTEM_SECTIONS, minimum_record, subject_of
 from fmbom.check._render import JSON_VERSION, to_json, to_json_dict, to_markdown, to_text
-from fmbom.check._result import CheckResult, Finding, FindingSubject, Profile, Section
-from fmbom.severity import Severity
+from fmbom.check._result import CheckResult, Finding, FindingId, FindingSubject, Profile, Section
+from fmbom.severity import Severity, SeveritySummary
 
 __all__ = [
     "CATALOGUE",
@@ -29,11 +30,14 @@ __all__ = [
     "SYSTEM_SECTIONS",
     "CheckResult",
     "Finding",
+    "FindingId",
     "FindingSubject",
     "Profile",
     "Rule",
     "Section",
     "Severity",
+    "SeveritySummary",
+    "SubjectRef",
     "check",
     "to_json",
     "to_json_dict",

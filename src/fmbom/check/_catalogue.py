@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import attrs
 
-from fmbom.check._result import Profile, Section
+from fmbom.check._result import FindingId, Profile, Section
 from fmbom.severity import Severity
 
 __all__ = ["CATALOGUE", "Rule"]
@@ -21,14 +21,16 @@ MIN, GPAI = Profile.MINIMUM_RECORD, Profile.EU_AI_ACT_GPAI
 class Rule:
     """A kind of finding: id, default severity, record section, profile and what it means."""
 
-    id: str
+    id: FindingId
     severity: Severity
     section: Section | None
     profile: Profile
     meaning: str
 
 
-def _rules(*rows: tuple[str, Severity, Section | None, Profile, str]) -> dict[str, Rule]:
+def _rules(
+    *rows: tuple[FindingId, Severity, Section | None, Profile, str],
+) -> dict[FindingId, Rule]:
     return {
         row[0]: Rule(id=row[0], severity=row[1], section=row[2], profile=row[3], meaning=row[4])
         for row in rows
@@ -36,9 +38,9 @@ def _rules(*rows: tuple[str, Severity, Section | None, Profile, str]) -> dict[st
 
 
 #: The finding catalogue, by id. ``section`` None means "the section named in the finding".
-CATALOGUE: dict[str, Rule] = _rules(
+CATALOGUE: dict[FindingId, Rule] = _rules(
     (
-        "record-section-missing",
+        FindingId.RECORD_SECTION_MISSING,
         H,
         None,
         MIN,
@@ -48,14 +50,14 @@ CATALOGUE: dict[str, Rule] = _rules(
         ),
     ),
     (
-        "record-section-empty",
+        FindingId.RECORD_SECTION_EMPTY,
         M,
         None,
         MIN,
         "A section is present but every field in it is empty.",
     ),
     (
-        "evaluation-gap",
+        FindingId.EVALUATION_GAP,
         H,
         S.EVALUATION,
         MIN,
@@ -65,119 +67,119 @@ CATALOGUE: dict[str, Rule] = _rules(
         ),
     ),
     (
-        "evaluation-unit-mismatch",
+        FindingId.EVALUATION_UNIT_MISMATCH,
         M,
         S.EVALUATION,
         MIN,
         "An adapted model's record holds only evaluations of the base model.",
     ),
     (
-        "stale-evaluation",
+        FindingId.STALE_EVALUATION,
         M,
         S.EVALUATION,
         MIN,
         "An evaluation tested an older version than the one in the BOM.",
     ),
     (
-        "provider-only-safety-claim",
+        FindingId.PROVIDER_ONLY_SAFETY_CLAIM,
         H,
         S.EVALUATION,
         MIN,
         "Every safety, security or suitability evaluation of a record is a provider claim.",
     ),
     (
-        "open-weights-without-misuse-assessment",
+        FindingId.OPEN_WEIGHTS_WITHOUT_MISUSE_ASSESSMENT,
         H,
         S.CONTROLS,
         MIN,
         "A model released as open or gated weights has no misuse risk assessment.",
     ),
     (
-        "dataset-without-license",
+        FindingId.DATASET_WITHOUT_LICENSE,
         M,
         S.TRAINING_DATA,
         MIN,
         "A dataset has no license expression.",
     ),
     (
-        "dataset-without-provenance",
+        FindingId.DATASET_WITHOUT_PROVENANCE,
         M,
         S.TRAINING_DATA,
         MIN,
         "A dataset lacks its source or its collection method.",
     ),
     (
-        "no-guard-for-end-users",
+        FindingId.NO_GUARD_FOR_END_USERS,
         H,
         S.CONTROLS,
         MIN,
         "The system serves end users and has no guard model.",
     ),
     (
-        "guard-not-attached",
+        FindingId.GUARD_NOT_ATTACHED,
         L,
         S.COMPOSITION,
         MIN,
         "A guard model guards nothing (no guards relation).",
     ),
     (
-        "provider-without-retention-terms",
+        FindingId.PROVIDER_WITHOUT_RETENTION_TERMS,
         M,
         S.OBLIGATIONS,
         MIN,
         "An inference provider has no data-retention terms.",
     ),
     (
-        "unsafe-weights-format",
+        FindingId.UNSAFE_WEIGHTS_FORMAT,
         H,
         S.CONTROLS,
         MIN,
         "Weights are in a pickle-based format whose loading can run code.",
     ),
     (
-        "gpai-model-missing",
+        FindingId.GPAI_MODEL_MISSING,
         H,
         S.COMPOSITION,
         GPAI,
         "The BOM holds no base or adapted model whose documentation could be checked.",
     ),
     (
-        "gpai-provider-contact-missing",
+        FindingId.GPAI_PROVIDER_CONTACT_MISSING,
         H,
         S.IDENTITY,
         GPAI,
         "No provider name or contact point for the documentation (Art. 53(1)(a)-(b)).",
     ),
     (
-        "gpai-intended-tasks-missing",
+        FindingId.GPAI_INTENDED_TASKS_MISSING,
         H,
         S.IDENTITY,
         GPAI,
         "No intended tasks or uses (Annex XI §1.1(a), Annex XII §1(a)).",
     ),
     (
-        "gpai-acceptable-use-policy-missing",
+        FindingId.GPAI_ACCEPTABLE_USE_POLICY_MISSING,
         M,
         S.OBLIGATIONS,
         GPAI,
         "No acceptable-use policy or prohibited uses (Annex XI §1.1(b), Annex XII §1(b)).",
     ),
     (
-        "gpai-release-and-distribution-missing",
+        FindingId.GPAI_RELEASE_AND_DISTRIBUTION_MISSING,
         M,
         S.IDENTITY,
         GPAI,
         "No release date or method of distribution (Annex XI §1.1(c), Annex XII §1(c)).",
     ),
     (
-        "gpai-architecture-missing",
+        FindingId.GPAI_ARCHITECTURE_MISSING,
         H,
         S.IDENTITY,
         GPAI,
         "No architecture or parameter count (Annex XI §1.1(d), Annex XII §1(f)).",
     ),
     (
-        "gpai-modalities-missing",
+        FindingId.GPAI_MODALITIES_MISSING,
         M,
         S.IDENTITY,
         GPAI,
@@ -187,91 +189,91 @@ CATALOGUE: dict[str, Rule] = _rules(
         ),
     ),
     (
-        "gpai-license-missing",
+        FindingId.GPAI_LICENSE_MISSING,
         M,
         S.IDENTITY,
         GPAI,
         "No licence (Annex XI §1.1(f), Annex XII §1(h)).",
     ),
     (
-        "gpai-training-methodology-missing",
+        FindingId.GPAI_TRAINING_METHODOLOGY_MISSING,
         H,
         S.POST_TRAINING,
         GPAI,
         "No description of the training process and methods (Annex XI §1.2(b)).",
     ),
     (
-        "gpai-training-data-information-missing",
+        FindingId.GPAI_TRAINING_DATA_INFORMATION_MISSING,
         H,
         S.TRAINING_DATA,
         GPAI,
         "No data sources, curation or personal-data handling (Annex XI §1.2(c), Annex XII §2(c)).",
     ),
     (
-        "gpai-compute-missing",
+        FindingId.GPAI_COMPUTE_MISSING,
         M,
         S.TRAINING_DATA,
         GPAI,
         "No training compute figure (Annex XI §1.2(d)).",
     ),
     (
-        "gpai-energy-missing",
+        FindingId.GPAI_ENERGY_MISSING,
         L,
         S.TRAINING_DATA,
         GPAI,
         "No energy consumption figure (Annex XI §1.2(e)).",
     ),
     (
-        "gpai-evaluation-missing",
+        FindingId.GPAI_EVALUATION_MISSING,
         H,
         S.EVALUATION,
         GPAI,
         "No evaluation results (Art. 53(1)(a)).",
     ),
     (
-        "gpai-integration-guidance-missing",
+        FindingId.GPAI_INTEGRATION_GUIDANCE_MISSING,
         H,
         S.OBLIGATIONS,
         GPAI,
         "No integration guidance for downstream providers (Annex XI §1.2(a), Annex XII §2(a)).",
     ),
     (
-        "gpai-copyright-policy-missing",
+        FindingId.GPAI_COPYRIGHT_POLICY_MISSING,
         H,
         S.TRAINING_DATA,
         GPAI,
         "No copyright policy (Art. 53(1)(c)).",
     ),
     (
-        "gpai-training-content-summary-missing",
+        FindingId.GPAI_TRAINING_CONTENT_SUMMARY_MISSING,
         H,
         S.TRAINING_DATA,
         GPAI,
         "No summary of the content used for training (Art. 53(1)(d)).",
     ),
     (
-        "gpai-dataset-copyright-status-missing",
+        FindingId.GPAI_DATASET_COPYRIGHT_STATUS_MISSING,
         M,
         S.TRAINING_DATA,
         GPAI,
         "A dataset the model was trained on has no copyright status (supports Art. 53(1)(c)-(d)).",
     ),
     (
-        "gpai-systemic-risk-evaluation-missing",
+        FindingId.GPAI_SYSTEMIC_RISK_EVALUATION_MISSING,
         H,
         S.EVALUATION,
         GPAI,
         "Training compute above 10^25 FLOP and no safety or security evaluation (Art. 55(1)(a)).",
     ),
     (
-        "gpai-systemic-risk-incident-response-missing",
+        FindingId.GPAI_SYSTEMIC_RISK_INCIDENT_RESPONSE_MISSING,
         H,
         S.CONTROLS,
         GPAI,
         "Training compute above 10^25 FLOP and no incident response (Art. 55(1)(c)).",
     ),
     (
-        "gpai-systemic-risk-cybersecurity-missing",
+        FindingId.GPAI_SYSTEMIC_RISK_CYBERSECURITY_MISSING,
         H,
         S.CONTROLS,
         GPAI,

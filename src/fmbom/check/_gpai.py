@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from fmbom.bom import Bom
 from fmbom.check._minimum import component_subject, finding, is_blank, subject_of
-from fmbom.check._result import Finding
+from fmbom.check._result import Finding, FindingId
 from fmbom.governance import (
     DownstreamObligations,
     EvaluationCategory,
@@ -32,7 +32,7 @@ _EMPTY_CONTROLS = ReleaseControls()
 _EMPTY_OBLIGATIONS = DownstreamObligations()
 
 
-_Items = list[tuple[str, list[tuple[str, object]]]]
+_Items = list[tuple[FindingId, list[tuple[str, object]]]]
 
 
 def _items(bom: Bom, model: Model) -> _Items:
@@ -46,29 +46,29 @@ def _items(bom: Bom, model: Model) -> _Items:
     datasets = bom.outgoing(model.ref, RelationKind.TRAINED_ON)
     items: _Items = [
         (
-            "gpai-provider-contact-missing",
+            FindingId.GPAI_PROVIDER_CONTACT_MISSING,
             [
                 ("identity.provider or supplier", identity.provider or model.supplier),
                 ("identity.contact", identity.contact),
             ],
         ),
         (
-            "gpai-intended-tasks-missing",
+            FindingId.GPAI_INTENDED_TASKS_MISSING,
             [("identity.intended_uses or task", identity.intended_uses or model.task)],
         ),
         (
-            "gpai-acceptable-use-policy-missing",
+            FindingId.GPAI_ACCEPTABLE_USE_POLICY_MISSING,
             [("obligations.prohibited_uses", obligations.prohibited_uses)],
         ),
         (
-            "gpai-release-and-distribution-missing",
+            FindingId.GPAI_RELEASE_AND_DISTRIBUTION_MISSING,
             [
                 ("identity.release_date", identity.release_date),
                 ("access_route", model.access_route),
             ],
         ),
         (
-            "gpai-architecture-missing",
+            FindingId.GPAI_ARCHITECTURE_MISSING,
             [
                 (
                     "architecture or architecture_family",
@@ -78,20 +78,20 @@ def _items(bom: Bom, model: Model) -> _Items:
             ],
         ),
         (
-            "gpai-modalities-missing",
+            FindingId.GPAI_MODALITIES_MISSING,
             [
                 ("modalities_in", model.modalities_in),
                 ("modalities_out", model.modalities_out),
                 ("context_length", model.context_length),
             ],
         ),
-        ("gpai-license-missing", [("licenses", model.licenses)]),
+        (FindingId.GPAI_LICENSE_MISSING, [("licenses", model.licenses)]),
         (
-            "gpai-training-methodology-missing",
+            FindingId.GPAI_TRAINING_METHODOLOGY_MISSING,
             [("post_training.methods or summary", post.methods or post.summary)],
         ),
         (
-            "gpai-training-data-information-missing",
+            FindingId.GPAI_TRAINING_DATA_INFORMATION_MISSING,
             [
                 (
                     "training_data.data_sources or trained-on datasets",
@@ -102,21 +102,21 @@ def _items(bom: Bom, model: Model) -> _Items:
             ],
         ),
         (
-            "gpai-compute-missing",
+            FindingId.GPAI_COMPUTE_MISSING,
             [("training_data.training_compute_flops", training.training_compute_flops)],
         ),
-        ("gpai-energy-missing", [("training_data.energy_kwh", training.energy_kwh)]),
-        ("gpai-evaluation-missing", [("evaluations", governance.evaluations)]),
+        (FindingId.GPAI_ENERGY_MISSING, [("training_data.energy_kwh", training.energy_kwh)]),
+        (FindingId.GPAI_EVALUATION_MISSING, [("evaluations", governance.evaluations)]),
         (
-            "gpai-integration-guidance-missing",
+            FindingId.GPAI_INTEGRATION_GUIDANCE_MISSING,
             [("obligations.integration_guidance", obligations.integration_guidance)],
         ),
         (
-            "gpai-copyright-policy-missing",
+            FindingId.GPAI_COPYRIGHT_POLICY_MISSING,
             [("training_data.copyright_policy", training.copyright_policy)],
         ),
         (
-            "gpai-training-content-summary-missing",
+            FindingId.GPAI_TRAINING_CONTENT_SUMMARY_MISSING,
             [("training_data.content_summary", training.content_summary)],
         ),
     ]
@@ -128,13 +128,16 @@ def _items(bom: Bom, model: Model) -> _Items:
             if e.category in (EvaluationCategory.SAFETY, EvaluationCategory.SECURITY)
         ]
         items += [
-            ("gpai-systemic-risk-evaluation-missing", [("safety or security evaluations", risky)]),
             (
-                "gpai-systemic-risk-incident-response-missing",
+                FindingId.GPAI_SYSTEMIC_RISK_EVALUATION_MISSING,
+                [("safety or security evaluations", risky)],
+            ),
+            (
+                FindingId.GPAI_SYSTEMIC_RISK_INCIDENT_RESPONSE_MISSING,
                 [("controls.incident_response", controls.incident_response)],
             ),
             (
-                "gpai-systemic-risk-cybersecurity-missing",
+                FindingId.GPAI_SYSTEMIC_RISK_CYBERSECURITY_MISSING,
                 [("controls.weight_security", controls.weight_security)],
             ),
         ]
@@ -154,7 +157,7 @@ def gpai(bom: Bom) -> Iterator[Finding]:
     models = [m for m in bom.of_type(Model) if m.role in (ModelRole.BASE, ModelRole.ADAPTED)]
     if not models:
         yield finding(
-            "gpai-model-missing",
+            FindingId.GPAI_MODEL_MISSING,
             subject_of(bom),
             "no base or adapted model in the BOM; nothing to document as a general-purpose model",
         )
@@ -171,7 +174,7 @@ def gpai(bom: Bom) -> Iterator[Finding]:
             ):
                 reported.add(dataset.ref)
                 yield finding(
-                    "gpai-dataset-copyright-status-missing",
+                    FindingId.GPAI_DATASET_COPYRIGHT_STATUS_MISSING,
                     component_subject(dataset),
                     f"trained on by {model.name} but has no copyright_status",
                 )

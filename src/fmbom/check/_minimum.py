@@ -8,9 +8,11 @@ from typing import Any
 import attrs
 from packaging.version import InvalidVersion, Version
 
+from fmbom._subject_ref import SubjectRef
+from fmbom._weight_formats import PICKLE_SUFFIXES
 from fmbom.bom import Bom
 from fmbom.check._catalogue import CATALOGUE
-from fmbom.check._result import Finding, FindingSubject, Section
+from fmbom.check._result import Finding, FindingId, Section
 from fmbom.governance import EvaluationCategory, Governance, SourceType, Unit
 from fmbom.model import (
     AccessRoute,
@@ -74,14 +76,13 @@ _CLAIM_CATEGORIES = (
     EvaluationCategory.SECURITY,
     EvaluationCategory.SUITABILITY,
 )
-_PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
 
 
 @attrs.frozen(kw_only=True)
 class Holder:
     """Something that owes a governance record: a base or adapted model, or the subject."""
 
-    subject: FindingSubject
+    subject: SubjectRef
     unit: Unit
     version: str | None
     governance: Governance | None
@@ -90,8 +91,8 @@ class Holder:
 
 
 def finding(
-    rule_id: str,
-    subject: FindingSubject,
+    rule_id: FindingId,
+    subject: SubjectRef,
     message: str,
     *,
     section: Section | None = None,
@@ -111,15 +112,15 @@ def finding(
     )
 
 
-def component_subject(component: Component) -> FindingSubject:
+def component_subject(component: Component) -> SubjectRef:
     """The finding subject naming a component."""
-    return FindingSubject(kind=component.kind.value, name=component.name, ref=component.ref)
+    return SubjectRef(kind=component.kind, name=component.name, ref=component.ref)
 
 
-def subject_of(bom: Bom) -> FindingSubject:
+def subject_of(bom: Bom) -> SubjectRef:
     """The finding subject naming the BOM's subject: its unit as kind, no ref."""
     subject = bom.metadata.subject
-    return FindingSubject(kind=subject.unit.value, name=subject.name, ref=None)
+    return SubjectRef(kind=subject.unit, name=subject.name, ref=None)
 
 
 def holders(bom: Bom) -> Iterator[Holder]:
@@ -177,7 +178,7 @@ def _sections(holder: Holder) -> Iterator[Finding]:
             if section is Section.EVALUATION and governance is not None:
                 why = "no evaluation evidence"
             yield finding(
-                "record-section-missing",
+                FindingId.RECORD_SECTION_MISSING,
                 holder.subject,
                 f"{why}: the {section.value} section of the minimum record is missing",
                 section=section,
@@ -185,7 +186,7 @@ def _sections(holder: Holder) -> Iterator[Finding]:
             )
         elif section is not Section.EVALUATION and _section_empty(value):
             yield finding(
-                "record-section-empty",
+                FindingId.RECORD_SECTION_EMPTY,
                 holder.subject,
                 f"the {section.value} section is present but every field in it is empty",
                 section=section,
@@ -231,7 +232,7 @@ def _stale(bom: Bom, holder: Holder) -> Iterator[Finding]:
         name, current = target
         if current is not None and _is_older(evaluation.evaluated_version, current):
             yield finding(
-                "stale-evaluation",
+                FindingId.STALE_EVALUATION,
                 holder.subject,
                 f"{evaluation.benchmark} ({evaluation.metric}) evaluated {name} "
                 f"{evaluation.evaluated_version}, but the BOM has {current}",
@@ -247,7 +248,7 @@ def _provider_only(holder: Holder) -> Iterator[Finding]:
             count = "the only" if len(claims) == 1 else f"all {len(claims)}"
             noun = "evaluation is a" if len(claims) == 1 else "evaluations are"
             yield finding(
-                "provider-only-safety-claim",
+                FindingId.PROVIDER_ONLY_SAFETY_CLAIM,
                 holder.subject,
                 f"{count} {category.value} {noun} provider claim{'s' if len(claims) > 1 else ''}"
                 "; no independent audit, regulator filing or peer-reviewed source",
@@ -260,7 +261,7 @@ def _unit_mismatch(holder: Holder) -> Iterator[Finding]:
     evaluations = holder.governance.evaluations
     if evaluations and all(e.unit is Unit.BASE_MODEL for e in evaluations):
         yield finding(
-            "evaluation-unit-mismatch",
+            FindingId.EVALUATION_UNIT_MISMATCH,
             holder.subject,
             f"all {len(evaluations)} evaluations in this adapted model's record cover the base "
             "model, none the adapted model",
@@ -289,7 +290,7 @@ def _evaluation_gap(bom: Bom, units: set[Unit]) -> Iterator[Finding]:
     covered = ", ".join(u.value for u in Unit if u in units)
     evidence = f"evaluations cover only {covered}" if covered else "there is no evaluation"
     yield finding(
-        "evaluation-gap",
+        FindingId.EVALUATION_GAP,
         subject_of(bom),
         f"{evidence}, while the deployed system adds {', '.join(present)}; "
         "no evaluation covers the deployed system",
@@ -304,7 +305,7 @@ def _models(bom: Bom) -> Iterator[Finding]:
         controls = governance.controls if governance is not None else None
         if controls is None or is_blank(controls.misuse_risk_assessment):
             yield finding(
-                "open-weights-without-misuse-assessment",
+                FindingId.OPEN_WEIGHTS_WITHOUT_MISUSE_ASSESSMENT,
                 component_subject(model),
                 f"released as {model.access_route.value} with no misuse risk assessment "
                 "(controls.misuse_risk_assessment)",
@@ -315,7 +316,7 @@ def _datasets(bom: Bom) -> Iterator[Finding]:
     for dataset in bom.of_type(Dataset):
         subject = component_subject(dataset)
         if not dataset.licenses:
-            yield finding("dataset-without-license", subject, "no license expression")
+            yield finding(FindingId.DATASET_WITHOUT_LICENSE, subject, "no license expression")
         missing = [
             label
             for label, value in (
@@ -326,7 +327,9 @@ def _datasets(bom: Bom) -> Iterator[Finding]:
         ]
         if missing:
             yield finding(
-                "dataset-without-provenance", subject, f"no {' and no '.join(missing)} recorded"
+                FindingId.DATASET_WITHOUT_PROVENANCE,
+                subject,
+                f"no {' and no '.join(missing)} recorded",
             )
 
 
@@ -335,21 +338,21 @@ def _serving(bom: Bom) -> Iterator[Finding]:
     guards = bom.of_type(GuardModel)
     if subject.serves_end_users and not guards:
         yield finding(
-            "no-guard-for-end-users",
+            FindingId.NO_GUARD_FOR_END_USERS,
             subject_of(bom),
             "serves end users but the BOM has no guard model filtering input or output",
         )
     for guard in guards:
         if not bom.outgoing(guard.ref, RelationKind.GUARDS):
             yield finding(
-                "guard-not-attached",
+                FindingId.GUARD_NOT_ATTACHED,
                 component_subject(guard),
                 "guard model has no guards relation to a model, router, adapter or provider",
             )
     for provider in bom.of_type(InferenceProvider):
         if is_blank(provider.data_retention):
             yield finding(
-                "provider-without-retention-terms",
+                FindingId.PROVIDER_WITHOUT_RETENTION_TERMS,
                 component_subject(provider),
                 "no data-retention terms recorded for this inference provider",
             )
@@ -360,16 +363,18 @@ def _weights(bom: Bom) -> Iterator[Finding]:
         subject = component_subject(weights)
         if weights.format.is_unsafe:
             yield finding(
-                "unsafe-weights-format",
+                FindingId.UNSAFE_WEIGHTS_FORMAT,
                 subject,
                 f"weights in {weights.format.value} format; loading them can execute code",
             )
             continue
-        pickled = sorted(f.path for f in weights.files if f.path.lower().endswith(_PICKLE_SUFFIXES))
+        pickled = sorted(
+            f.path for f in weights.files if f.path.lower().endswith(tuple(PICKLE_SUFFIXES))
+        )
         if pickled:
             shown = ", ".join(pickled[:3]) + (" ..." if len(pickled) > 3 else "")
             yield finding(
-                "unsafe-weights-format",
+                FindingId.UNSAFE_WEIGHTS_FORMAT,
                 subject,
                 f"declared {weights.format.value} but has pickle-based files ({shown}); "
                 "loading them can execute code",

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
-from fmbom.check._result import CheckResult, Finding, FindingSubject
+from fmbom._markdown import escape_markdown
+from fmbom._subject_ref import SubjectRef
+from fmbom.check._result import CheckResult, Finding
 
 __all__ = [
     "JSON_VERSION",
-    "escape_markdown",
     "to_json",
     "to_json_dict",
     "to_markdown",
@@ -20,15 +21,11 @@ __all__ = [
 JSON_VERSION: Final = "1"
 
 
-def _subject_dict(subject: FindingSubject) -> dict[str, Any]:
-    return {"kind": subject.kind, "name": subject.name, "ref": subject.ref}
-
-
 def _finding_dict(finding: Finding) -> dict[str, Any]:
     return {
-        "id": finding.id,
+        "id": finding.id.value,
         "severity": finding.severity.value,
-        "subject": _subject_dict(finding.subject),
+        "subject": finding.subject.to_json(),
         "section": finding.section.value,
         "message": finding.message,
     }
@@ -40,9 +37,10 @@ def to_json_dict(result: CheckResult) -> dict[str, Any]:
     return {
         "fmbom-check": JSON_VERSION,
         "profile": result.profile.value,
-        "subject": _subject_dict(result.subject),
+        "subject": result.subject.to_json(),
         "findings": [_finding_dict(f) for f in result.findings],
-        "summary": result.summary,
+        # the check report has carried the total beside the counts since its first version
+        "summary": {**result.summary.to_json(), "total": result.summary.total},
     }
 
 
@@ -51,15 +49,15 @@ def to_json(result: CheckResult) -> str:
     return json.dumps(to_json_dict(result), indent=2, ensure_ascii=False) + "\n"
 
 
-def _name(subject: FindingSubject) -> str:
+def _name(subject: SubjectRef) -> str:
     ref = f" [{subject.ref}]" if subject.ref is not None else ""
-    return f"{subject.kind} {subject.name}{ref}"
+    return f"{subject.kind.value} {subject.name}{ref}"
 
 
 def _summary_line(result: CheckResult) -> str:
     counts = result.summary
-    total = counts.pop("total")
-    parts = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    total = counts.total
+    parts = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
     noun = "finding" if total == 1 else "findings"
     return f"{total} {noun}" + (f" ({parts})" if parts else "")
 
@@ -77,30 +75,13 @@ def to_text(result: CheckResult) -> str:
     """One finding a line, most severe first, then a summary line."""
     lines = [_flat(_heading(result)) + ": " + _summary_line(result)]
     lines.extend(
-        f"{f.severity.value.upper():<8} {f.id}  {_flat(_name(f.subject))}  {f.section.value}: "
-        f"{_flat(f.message)}"
+        f"{f.severity.value.upper():<8} {f.id.value}  {_flat(_name(f.subject))}  "
+        f"{f.section.value}: {_flat(f.message)}"
         for f in result.findings
     )
     if result.passed:
         lines.append("the record is complete for this profile (documentation, not a safety review)")
     return "\n".join(lines) + "\n"
-
-
-def escape_markdown(text: str) -> str:
-    """Text safe in Markdown and in table cells: no pipe, HTML, markup or newline gets through."""
-    escaped = (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("`", "\\`")
-        .replace("*", "\\*")
-        .replace("_", "\\_")
-        .replace("[", "\\[")
-        .replace("]", "\\]")
-    )
-    return " ".join(escaped.split())
 
 
 def to_markdown(result: CheckResult, heading_level: int = 1) -> str:
@@ -118,7 +99,7 @@ def to_markdown(result: CheckResult, heading_level: int = 1) -> str:
             "|---|---|---|---|---|",
         ]
         lines += [
-            f"| {f.severity.value} | `{f.id}` | {escape_markdown(_name(f.subject))} "
+            f"| {f.severity.value} | `{f.id.value}` | {escape_markdown(_name(f.subject))} "
             f"| {f.section.value} | {escape_markdown(f.message)} |"
             for f in result.findings
         ]

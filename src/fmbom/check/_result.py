@@ -7,9 +7,11 @@ from enum import Enum
 
 import attrs
 
-from fmbom.severity import Severity
+from fmbom._subject_ref import SubjectRef
+from fmbom._vocabulary import Vocabulary, parse_member
+from fmbom.severity import Severity, SeveritySummary
 
-__all__ = ["CheckResult", "Finding", "FindingSubject", "Profile", "Section"]
+__all__ = ["CheckResult", "Finding", "FindingId", "FindingSubject", "Profile", "Section"]
 
 
 class Section(str, Enum):
@@ -51,26 +53,65 @@ class Profile(str, Enum):
             raise ValueError(f"unknown profile {text!r} (choose from {choices})") from None
 
 
-@attrs.frozen(kw_only=True)
-class FindingSubject:
-    """What a finding is about: a component (its kind, name and ref) or the described system.
+class FindingId(Vocabulary):
+    """Every finding id a check can report. The values are a public contract: findings are
+    added, never renamed; a member compares equal to its value."""
 
-    For the BOM's subject, ``kind`` is its unit (``deployed-system``, ``base-model``,
-    ``adapted-model``, ``release-artifact``), as in diff reports, and ``ref`` is None.
-    """
+    RECORD_SECTION_MISSING = "record-section-missing"
+    RECORD_SECTION_EMPTY = "record-section-empty"
+    EVALUATION_GAP = "evaluation-gap"
+    EVALUATION_UNIT_MISMATCH = "evaluation-unit-mismatch"
+    STALE_EVALUATION = "stale-evaluation"
+    PROVIDER_ONLY_SAFETY_CLAIM = "provider-only-safety-claim"
+    OPEN_WEIGHTS_WITHOUT_MISUSE_ASSESSMENT = "open-weights-without-misuse-assessment"
+    DATASET_WITHOUT_LICENSE = "dataset-without-license"
+    DATASET_WITHOUT_PROVENANCE = "dataset-without-provenance"
+    NO_GUARD_FOR_END_USERS = "no-guard-for-end-users"
+    GUARD_NOT_ATTACHED = "guard-not-attached"
+    PROVIDER_WITHOUT_RETENTION_TERMS = "provider-without-retention-terms"
+    UNSAFE_WEIGHTS_FORMAT = "unsafe-weights-format"
+    GPAI_MODEL_MISSING = "gpai-model-missing"
+    GPAI_PROVIDER_CONTACT_MISSING = "gpai-provider-contact-missing"
+    GPAI_INTENDED_TASKS_MISSING = "gpai-intended-tasks-missing"
+    GPAI_ACCEPTABLE_USE_POLICY_MISSING = "gpai-acceptable-use-policy-missing"
+    GPAI_RELEASE_AND_DISTRIBUTION_MISSING = "gpai-release-and-distribution-missing"
+    GPAI_ARCHITECTURE_MISSING = "gpai-architecture-missing"
+    GPAI_MODALITIES_MISSING = "gpai-modalities-missing"
+    GPAI_LICENSE_MISSING = "gpai-license-missing"
+    GPAI_TRAINING_METHODOLOGY_MISSING = "gpai-training-methodology-missing"
+    GPAI_TRAINING_DATA_INFORMATION_MISSING = "gpai-training-data-information-missing"
+    GPAI_COMPUTE_MISSING = "gpai-compute-missing"
+    GPAI_ENERGY_MISSING = "gpai-energy-missing"
+    GPAI_EVALUATION_MISSING = "gpai-evaluation-missing"
+    GPAI_INTEGRATION_GUIDANCE_MISSING = "gpai-integration-guidance-missing"
+    GPAI_COPYRIGHT_POLICY_MISSING = "gpai-copyright-policy-missing"
+    GPAI_TRAINING_CONTENT_SUMMARY_MISSING = "gpai-training-content-summary-missing"
+    GPAI_DATASET_COPYRIGHT_STATUS_MISSING = "gpai-dataset-copyright-status-missing"
+    GPAI_SYSTEMIC_RISK_EVALUATION_MISSING = "gpai-systemic-risk-evaluation-missing"
+    GPAI_SYSTEMIC_RISK_INCIDENT_RESPONSE_MISSING = "gpai-systemic-risk-incident-response-missing"
+    GPAI_SYSTEMIC_RISK_CYBERSECURITY_MISSING = "gpai-systemic-risk-cybersecurity-missing"
 
-    kind: str
-    name: str
-    ref: str | None = None
+    @classmethod
+    def parse(cls, text: str | FindingId) -> FindingId:
+        """The finding id ``text`` names; ``ValueError`` naming the known ids otherwise."""
+        return parse_member(cls, text, "finding id")
+
+
+def _finding_id(value: str | FindingId) -> FindingId:
+    return FindingId.parse(value)
+
+
+#: What a finding is about: the :class:`SubjectRef` that diff changes use too.
+FindingSubject = SubjectRef
 
 
 @attrs.frozen(kw_only=True)
 class Finding:
     """One gap in the record: a stable ``id``, how much it matters, and where it is."""
 
-    id: str
+    id: FindingId = attrs.field(converter=_finding_id)
     severity: Severity
-    subject: FindingSubject
+    subject: SubjectRef
     section: Section
     message: str
 
@@ -96,17 +137,13 @@ class CheckResult:
     """The findings of one check of one BOM under one profile, most severe first."""
 
     profile: Profile
-    subject: FindingSubject
+    subject: SubjectRef
     findings: tuple[Finding, ...] = attrs.field(default=(), converter=_sorted_findings)
 
     @property
-    def summary(self) -> dict[str, int]:
-        """Number of findings per severity, most severe first, plus ``total``."""
-        counts = {s.value: 0 for s in sorted(Severity, reverse=True)}
-        for finding in self.findings:
-            counts[finding.severity.value] += 1
-        counts["total"] = len(self.findings)
-        return counts
+    def summary(self) -> SeveritySummary:
+        """Number of findings of each severity, every severity present, critical first."""
+        return SeveritySummary(f.severity for f in self.findings)
 
     def at_or_above(self, threshold: Severity | None) -> tuple[Finding, ...]:
         """The findings whose severity is ``threshold`` or higher (none when it is None)."""

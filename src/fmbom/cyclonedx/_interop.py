@@ -102,6 +102,11 @@ def to_cyclonedx_bom(bom: Bom) -> Any:
     return cdx
 
 
+def _is_cyclonedx_json(value: object) -> bool:
+    """True for a parsed CycloneDX JSON document (callers may pass anything at run time)."""
+    return isinstance(value, dict) and value.get("bomFormat") == "CycloneDX"
+
+
 def merge(document: dict[str, Any], sbom: dict[str, Any]) -> dict[str, Any]:
     """Fold an SBOM's components, services and dependencies into an exported document.
 
@@ -111,7 +116,7 @@ def merge(document: dict[str, Any], sbom: dict[str, Any]) -> dict[str, Any]:
     Components whose bom-ref the ML-BOM already uses are left out when they describe the same
     thing (same name, version and purl) and are an error otherwise. Returns a new document.
     """
-    if not isinstance(sbom, dict) or sbom.get("bomFormat") != "CycloneDX":
+    if not _is_cyclonedx_json(sbom):
         raise ExportError("the SBOM to merge is not a CycloneDX JSON document")
     version = str(document.get("specVersion"))
     if version not in SPEC_VERSIONS:

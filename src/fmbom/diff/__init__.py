@@ -13,21 +13,26 @@ See the rule catalog (``RULES``) and :class:`Policy` for severity overrides and 
 
 from __future__ import annotations
 
-from fmbom.diff._engine import diff
+from fmbom._subject_ref import SubjectRef
+from fmbom.diff._engine import PRESENCE_RULES, diff
 from fmbom.diff._policy import Policy, parse_severity_override
 from fmbom.diff._result import SCHEMA_VERSION, Change, ChangeSubject, DiffResult
-from fmbom.diff._rules import RULES, RuleInfo, mirror_rule
-from fmbom.severity import Severity
+from fmbom.diff._rules import RULES, RuleId, RuleInfo, mirror_rule
+from fmbom.severity import Severity, SeveritySummary
 
 __all__ = [
+    "PRESENCE_RULES",
     "RULES",
     "SCHEMA_VERSION",
     "Change",
     "ChangeSubject",
     "DiffResult",
     "Policy",
+    "RuleId",
     "RuleInfo",
     "Severity",
+    "SeveritySummary",
+    "SubjectRef",
     "diff",
     "mirror_rule",
     "parse_severity_override",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import gc
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import Enum
 from functools import lru_cache
 from operator import attrgetter
@@ -20,11 +20,12 @@ from typing import Any
 import attrs
 from packaging.version import InvalidVersion, Version
 
+from fmbom._subject_ref import SubjectRef
 from fmbom.bom import Bom, BomMetadata, Subject
 from fmbom.diff._match import match_components, purl_identity, purl_namespace
 from fmbom.diff._policy import Policy
-from fmbom.diff._result import Change, ChangeSubject, DiffResult, JsonValue
-from fmbom.diff._rules import RULES
+from fmbom.diff._result import Change, DiffResult, JsonValue
+from fmbom.diff._rules import RULES, RuleId
 from fmbom.extensions import Extension
 from fmbom.governance import Evaluation, Governance
 from fmbom.licenses import licenses_key
@@ -45,7 +46,7 @@ from fmbom.model import (
 )
 from fmbom.severity import Severity
 
-__all__ = ["diff"]
+__all__ = ["PRESENCE_RULES", "diff"]
 
 # --- values ----------------------------------------------------------------------------------
 
@@ -109,8 +110,8 @@ def _one_or_list(items: list[str]) -> JsonValue:
 # --- collecting changes ----------------------------------------------------------------------
 
 
-def _subject_of(component: Component) -> ChangeSubject:
-    return ChangeSubject(kind=component.kind.value, name=component.name, ref=component.ref)
+def _subject_of(component: Component) -> SubjectRef:
+    return SubjectRef(kind=component.kind, name=component.name, ref=component.ref)
 
 
 @attrs.define
@@ -121,13 +122,13 @@ class _Collector:
     changes: list[Change] = attrs.field(factory=list)
     old_to_new: dict[str, str] = attrs.field(factory=dict)
     new_to_old: dict[str, str] = attrs.field(factory=dict)
-    _reach_cache: dict[tuple[bool, str], tuple[ChangeSubject, ...]] = attrs.field(factory=dict)
+    _reach_cache: dict[tuple[bool, str], tuple[SubjectRef, ...]] = attrs.field(factory=dict)
 
-    def system(self) -> ChangeSubject:
+    def system(self) -> SubjectRef:
         subject = self.new.metadata.subject
-        return ChangeSubject(kind=subject.unit.value, name=subject.name, ref=None)
+        return SubjectRef(kind=subject.unit, name=subject.name, ref=None)
 
-    def reaches(self, old_ref: str | None, new_ref: str | None) -> tuple[ChangeSubject, ...]:
+    def reaches(self, old_ref: str | None, new_ref: str | None) -> tuple[SubjectRef, ...]:
         on_new = new_ref is not None
         ref = new_ref if new_ref is not None else old_ref
         if ref is None:
@@ -142,8 +143,8 @@ class _Collector:
 
     def add(
         self,
-        rule: str,
-        subject: ChangeSubject,
+        rule: RuleId,
+        subject: SubjectRef,
         message: str,
         *,
         old_ref: str | None,
@@ -176,24 +177,34 @@ class _Collector:
 
 # --- added and removed components ------------------------------------------------------------
 
-_ADDED_RULE = {
-    ComponentKind.GUARD_MODEL: ("guard-added", "guard-removed"),
-    ComponentKind.DATASET: ("dataset-added", "dataset-removed"),
-    ComponentKind.ADAPTER: ("adapter-added", "adapter-removed"),
+_COMPONENT = (RuleId.COMPONENT_ADDED, RuleId.COMPONENT_REMOVED)
+
+#: The rules of a component that appears or disappears, by kind: (added, removed). Weights in
+#: an unsafe format get ``unsafe-format-introduced`` / ``unsafe-format-removed`` instead.
+PRESENCE_RULES: Mapping[ComponentKind, tuple[RuleId, RuleId]] = {
+    ComponentKind.MODEL: _COMPONENT,
+    ComponentKind.WEIGHTS: _COMPONENT,
+    ComponentKind.TOKENIZER: _COMPONENT,
+    ComponentKind.ADAPTER: (RuleId.ADAPTER_ADDED, RuleId.ADAPTER_REMOVED),
+    ComponentKind.DATASET: (RuleId.DATASET_ADDED, RuleId.DATASET_REMOVED),
+    ComponentKind.GUARD_MODEL: (RuleId.GUARD_ADDED, RuleId.GUARD_REMOVED),
+    ComponentKind.ROUTER: _COMPONENT,
+    ComponentKind.INFERENCE_PROVIDER: _COMPONENT,
+    ComponentKind.SOFTWARE: _COMPONENT,
 }
 
 
-def _presence_rule(component: AnyComponent, *, added: bool) -> str:
+def _presence_rule(component: AnyComponent, *, added: bool) -> RuleId:
     if isinstance(component, Weights) and component.format.is_unsafe:
-        return "unsafe-format-introduced" if added else "unsafe-format-removed"
-    pair = _ADDED_RULE.get(component.kind, ("component-added", "component-removed"))
+        return RuleId.UNSAFE_FORMAT_INTRODUCED if added else RuleId.UNSAFE_FORMAT_REMOVED
+    pair = PRESENCE_RULES[component.kind]
     return pair[0] if added else pair[1]
 
 
 def _added(out: _Collector, component: AnyComponent) -> None:
     rule = _presence_rule(component, added=True)
     extra = ""
-    if isinstance(component, Weights) and rule == "unsafe-format-introduced":
+    if isinstance(component, Weights) and rule == RuleId.UNSAFE_FORMAT_INTRODUCED:
         extra = f" in {component.format.value} format"
     out.add(
         rule,
@@ -230,14 +241,14 @@ class _Pair:
     out: _Collector
 
     @property
-    def subject(self) -> ChangeSubject:
+    def subject(self) -> SubjectRef:
         return _subject_of(self.b)
 
     @property
     def same_version(self) -> bool:
         return self.a.version == self.b.version
 
-    def add(self, rule: str, message: str, **kwargs: Any) -> None:
+    def add(self, rule: RuleId, message: str, **kwargs: Any) -> None:
         self.out.add(
             rule,
             self.subject,
@@ -249,7 +260,7 @@ class _Pair:
 
     def field_changed(self, field: str, before: Any, after: Any) -> None:
         x, y = plain(before), plain(after)
-        self.add("field-changed", _changed_text(field, x, y), field=field, before=x, after=y)
+        self.add(RuleId.FIELD_CHANGED, _changed_text(field, x, y), field=field, before=x, after=y)
 
 
 def _compare_name(p: _Pair) -> None:
@@ -258,7 +269,7 @@ def _compare_name(p: _Pair) -> None:
         return
     if a.strip().lower() != b.strip().lower():
         p.add(
-            "component-renamed",
+            RuleId.COMPONENT_RENAMED,
             f"renamed from {a!r} (same content)",
             field="name",
             before=a,
@@ -286,7 +297,7 @@ def _compare_owner(p: _Pair) -> None:
         after = {f: getattr(b, f) for f in differing}
         shown = ", ".join(f"{f} {before[f]} -> {after[f]}" for f in differing)
         p.add(
-            "supplier-changed",
+            RuleId.SUPPLIER_CHANGED,
             f"{shown}; possible substitution",
             field=differing[0] if len(differing) == 1 else None,
             before=before,
@@ -313,7 +324,7 @@ def _compare_version(p: _Pair) -> None:
     vb = _version(b) if b is not None else None
     if va is None or vb is None or va == vb:
         p.add(
-            "version-changed",
+            RuleId.VERSION_CHANGED,
             f"version {a} -> {b}",
             field="version",
             before=a,
@@ -322,7 +333,7 @@ def _compare_version(p: _Pair) -> None:
     elif vb > va:
         major = vb.major > va.major
         p.add(
-            "version-upgraded",
+            RuleId.VERSION_UPGRADED,
             f"{'major ' if major else ''}upgrade {a} -> {b}",
             field="version",
             before=a,
@@ -330,11 +341,13 @@ def _compare_version(p: _Pair) -> None:
             severity=Severity.MEDIUM if major else None,
         )
     else:
-        p.add("version-downgraded", f"downgraded {a} -> {b}", field="version", before=a, after=b)
+        p.add(
+            RuleId.VERSION_DOWNGRADED, f"downgraded {a} -> {b}", field="version", before=a, after=b
+        )
 
 
-def _digest_rule(p: _Pair) -> str:
-    return "digest-changed-same-version" if p.same_version else "digest-changed"
+def _digest_rule(p: _Pair) -> RuleId:
+    return RuleId.DIGEST_CHANGED_SAME_VERSION if p.same_version else RuleId.DIGEST_CHANGED
 
 
 def _digest_message(p: _Pair, what: str) -> str:
@@ -368,7 +381,7 @@ def _compare_licenses(p: _Pair) -> None:
     if a == b or licenses_key(a) == licenses_key(b):
         return
     p.add(
-        "license-changed",
+        RuleId.LICENSE_CHANGED,
         f"license {' AND '.join(a) or '(none)'} -> {' AND '.join(b) or '(none)'}",
         field="licenses",
         before=list(a),
@@ -442,18 +455,18 @@ def _compare_format(p: _Pair) -> None:
         return
     if b.is_unsafe:
         rule, what = (
-            "unsafe-format-introduced",
+            RuleId.UNSAFE_FORMAT_INTRODUCED,
             f"format {a.value} -> {b.value} (can run code on load)",
         )
     elif a.is_unsafe:
-        rule, what = "unsafe-format-removed", f"format {a.value} -> {b.value}"
+        rule, what = RuleId.UNSAFE_FORMAT_REMOVED, f"format {a.value} -> {b.value}"
     else:
         p.field_changed("format", a, b)
         return
     p.add(rule, what, field="format", before=a.value, after=b.value)
 
 
-def _special(rule: str, field: str, noun: str) -> Callable[[_Pair], None]:
+def _special(rule: RuleId, field: str, noun: str) -> Callable[[_Pair], None]:
     def compare(p: _Pair) -> None:
         a, b = getattr(p.a, field), getattr(p.b, field)
         if a == b:
@@ -466,31 +479,31 @@ def _special(rule: str, field: str, noun: str) -> Callable[[_Pair], None]:
     return compare
 
 
-_ENDPOINT = _special("provider-changed", "endpoint", "endpoint")
+_ENDPOINT = _special(RuleId.PROVIDER_CHANGED, "endpoint", "endpoint")
 
 _FIELD_RULES: dict[type[Component], dict[str, Callable[[_Pair], None]]] = {
     Model: {
-        "access_route": _special("access-route-changed", "access_route", "access route"),
+        "access_route": _special(RuleId.ACCESS_ROUTE_CHANGED, "access_route", "access route"),
     },
     Weights: {
         "files": _compare_files,
         "format": _compare_format,
-        "quantization": _special("quantization-changed", "quantization", "quantization"),
+        "quantization": _special(RuleId.QUANTIZATION_CHANGED, "quantization", "quantization"),
     },
     Tokenizer: {
-        "tokenizer_type": _special("tokenizer-changed", "tokenizer_type", "tokenizer type"),
-        "vocab_size": _special("tokenizer-changed", "vocab_size", "vocabulary size"),
-        "special_tokens": _special("tokenizer-changed", "special_tokens", "special tokens"),
+        "tokenizer_type": _special(RuleId.TOKENIZER_CHANGED, "tokenizer_type", "tokenizer type"),
+        "vocab_size": _special(RuleId.TOKENIZER_CHANGED, "vocab_size", "vocabulary size"),
+        "special_tokens": _special(RuleId.TOKENIZER_CHANGED, "special_tokens", "special tokens"),
         "chat_template_digest": _special(
-            "tokenizer-changed", "chat_template_digest", "chat template digest"
+            RuleId.TOKENIZER_CHANGED, "chat_template_digest", "chat template digest"
         ),
     },
     GuardModel: {"endpoint": _ENDPOINT},
     Router: {"endpoint": _ENDPOINT},
     InferenceProvider: {
         "endpoint": _ENDPOINT,
-        "organization": _special("provider-changed", "organization", "provider organisation"),
-        "region": _special("provider-region-changed", "region", "region"),
+        "organization": _special(RuleId.PROVIDER_CHANGED, "organization", "provider organisation"),
+        "region": _special(RuleId.PROVIDER_REGION_CHANGED, "region", "region"),
     },
 }
 
@@ -558,7 +571,7 @@ def _compare_record(add: _Add, path: str, a: Any, b: Any) -> None:
         return
     if a is None or b is None:
         add(
-            "field-changed",
+            RuleId.FIELD_CHANGED,
             f"{path} {'added' if a is None else 'removed'}",
             field=path,
             before=plain(a),
@@ -570,7 +583,9 @@ def _compare_record(add: _Add, path: str, a: Any, b: Any) -> None:
         if x != y:
             where = f"{path}.{field.name}"
             px, py = plain(x), plain(y)
-            add("field-changed", _changed_text(where, px, py), field=where, before=px, after=py)
+            add(
+                RuleId.FIELD_CHANGED, _changed_text(where, px, py), field=where, before=px, after=py
+            )
 
 
 def _evaluation_key(evaluation: Evaluation) -> tuple[str, str, str]:
@@ -599,7 +614,7 @@ def _compare_evaluations(add: _Add, a: tuple[Evaluation, ...], b: tuple[Evaluati
             _compare_record(add, f"governance.evaluations[{_evaluation_name(x)}]", x, y)
         for x in xs[len(ys) :]:
             add(
-                "evaluation-removed",
+                RuleId.EVALUATION_REMOVED,
                 f"evaluation {_evaluation_name(x)} removed",
                 field="governance.evaluations",
                 before=plain(x),
@@ -607,7 +622,7 @@ def _compare_evaluations(add: _Add, a: tuple[Evaluation, ...], b: tuple[Evaluati
             )
         for y in ys[len(xs) :]:
             add(
-                "evaluation-added",
+                RuleId.EVALUATION_ADDED,
                 f"evaluation {_evaluation_name(y)} added",
                 field="governance.evaluations",
                 before=None,
@@ -691,7 +706,7 @@ def _compare_extensions(
         if _carried(px, old_names) == _carried(py, new_names):
             continue
         where = f"{key[0]}:{key[1]}"
-        add("field-changed", _changed_text(where, px, py), field=where, before=px, after=py)
+        add(RuleId.FIELD_CHANGED, _changed_text(where, px, py), field=where, before=px, after=py)
 
 
 #: The fields whose change also changes a carried CycloneDX value (by the value's first key).
@@ -712,8 +727,9 @@ _EXPLAINED_BY = {
 #: Carried values that list relations (model card datasets, pedigree ancestors).
 _RELATION_PATHS = ("modelCard.modelParameters.datasets", "pedigree")
 _RELATION_RULES = frozenset(
-    {"relation-added", "relation-removed", "dataset-added", "dataset-removed"}
-    | {"base-model-changed", "component-added", "component-removed"}
+    {RuleId.RELATION_ADDED, RuleId.RELATION_REMOVED, RuleId.DATASET_ADDED}
+    | {RuleId.DATASET_REMOVED, RuleId.BASE_MODEL_CHANGED, RuleId.COMPONENT_ADDED}
+    | {RuleId.COMPONENT_REMOVED}
 )
 
 
@@ -775,9 +791,9 @@ def _sorted_references(items: tuple[ExternalReference, ...]) -> tuple[ExternalRe
 def _compare_subject(out: _Collector, a: Subject, b: Subject) -> None:
     if a == b:
         return
-    subject = ChangeSubject(kind=b.unit.value, name=b.name, ref=None)
+    subject = SubjectRef(kind=b.unit, name=b.name, ref=None)
 
-    def add(rule: str, message: str, **kwargs: Any) -> None:
+    def add(rule: RuleId, message: str, **kwargs: Any) -> None:
         out.add(
             rule,
             subject,
@@ -789,7 +805,7 @@ def _compare_subject(out: _Collector, a: Subject, b: Subject) -> None:
 
     if a.version != b.version:
         add(
-            "subject-version-changed",
+            RuleId.SUBJECT_VERSION_CHANGED,
             f"version {a.version} -> {b.version}",
             field="version",
             before=a.version,
@@ -797,7 +813,7 @@ def _compare_subject(out: _Collector, a: Subject, b: Subject) -> None:
         )
     if licenses_key(a.licenses) != licenses_key(b.licenses):
         add(
-            "license-changed",
+            RuleId.LICENSE_CHANGED,
             f"license {' AND '.join(a.licenses) or '(none)'} -> "
             f"{' AND '.join(b.licenses) or '(none)'}",
             field="licenses",
@@ -810,7 +826,7 @@ def _compare_subject(out: _Collector, a: Subject, b: Subject) -> None:
             x, y = _sorted_references(x), _sorted_references(y)
         if x != y:
             px, py = plain(x), plain(y)
-            add("field-changed", _changed_text(name, px, py), field=name, before=px, after=py)
+            add(RuleId.FIELD_CHANGED, _changed_text(name, px, py), field=name, before=px, after=py)
     if a.governance != b.governance:
         _compare_governance(add, a.governance, b.governance)
     if a.extensions != b.extensions:
@@ -823,7 +839,7 @@ def _compare_document(out: _Collector, a: BomMetadata, b: BomMetadata) -> None:
         return
     subject = out.system()
 
-    def add(rule: str, message: str, **kwargs: Any) -> None:
+    def add(rule: RuleId, message: str, **kwargs: Any) -> None:
         out.add(rule, subject, f"document: {message}", old_ref=None, new_ref=None, **kwargs)
 
     _compare_extensions(add, a.extensions, b.extensions, (_namer(out.old), _namer(out.new)))
@@ -832,11 +848,11 @@ def _compare_document(out: _Collector, a: BomMetadata, b: BomMetadata) -> None:
 # --- relations -------------------------------------------------------------------------------
 
 _SWAPS = {
-    RelationKind.DERIVED_FROM: ("base-model-changed", "base model"),
-    RelationKind.QUANTIZED_FROM: ("base-model-changed", "quantized from"),
-    RelationKind.ADAPTS: ("base-model-changed", "adapted model"),
-    RelationKind.USES_TOKENIZER: ("tokenizer-changed", "tokenizer"),
-    RelationKind.SERVED_BY: ("provider-changed", "served by"),
+    RelationKind.DERIVED_FROM: (RuleId.BASE_MODEL_CHANGED, "base model"),
+    RelationKind.QUANTIZED_FROM: (RuleId.BASE_MODEL_CHANGED, "quantized from"),
+    RelationKind.ADAPTS: (RuleId.BASE_MODEL_CHANGED, "adapted model"),
+    RelationKind.USES_TOKENIZER: (RuleId.TOKENIZER_CHANGED, "tokenizer"),
+    RelationKind.SERVED_BY: (RuleId.PROVIDER_CHANGED, "served by"),
 }
 _RELATION_FIELDS = ("method", "stage", "order", "condition")
 
@@ -922,7 +938,7 @@ def _relation_fields_changed(out: _Collector, a: Relation, b: Relation) -> None:
         if x != y:
             field = f"{b.kind.value}.{name}"
             out.add(
-                "field-changed",
+                RuleId.FIELD_CHANGED,
                 _subject_of(source),
                 f"{source.kind.value} {_label(source)}: {b.kind.value} {target.name} "
                 f"{name} {plain(x)} -> {plain(y)}",
@@ -941,13 +957,13 @@ def _relation_presence(out: _Collector, rel: Relation, *, present_in_new: bool) 
     bom = out.new if present_in_new else out.old
     target = bom.component(rel.target)
     if rel.kind is RelationKind.ROUTES_TO:
-        rule = "route-added" if present_in_new else "route-removed"
+        rule = RuleId.ROUTE_ADDED if present_in_new else RuleId.ROUTE_REMOVED
     elif rel.target not in own:
         return  # the target was added or removed: that change covers the relation
     elif rel.kind is RelationKind.GUARDS:
-        rule = "guard-added" if present_in_new else "guard-removed"
+        rule = RuleId.GUARD_ADDED if present_in_new else RuleId.GUARD_REMOVED
     else:
-        rule = "relation-added" if present_in_new else "relation-removed"
+        rule = RuleId.RELATION_ADDED if present_in_new else RuleId.RELATION_REMOVED
     if present_in_new:
         old_ref, new_ref = own[rel.source], rel.source
     else:

@@ -21,37 +21,31 @@ import os
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 
-from fmbom.diff._rules import RULES
+from fmbom._subject_ref import SubjectKind, subject_kind
+from fmbom.diff._rules import RuleId
 from fmbom.errors import InputFormatError, ValidationError
 from fmbom.severity import Severity
 
 __all__ = ["Policy", "parse_severity_override"]
 
-_KINDS = (
-    "model",
-    "weights",
-    "tokenizer",
-    "adapter",
-    "dataset",
-    "guard-model",
-    "router",
-    "inference-provider",
-    "software",
-    "base-model",
-    "adapted-model",
-    "release-artifact",
-    "deployed-system",
-)
+
+def _check_rule(rule: str | RuleId, where: str) -> RuleId:
+    try:
+        return RuleId.parse(rule)
+    except ValueError as error:
+        raise ValidationError(str(error), where) from None
 
 
-def _check_rule(rule: str, where: str) -> str:
-    if rule not in RULES:
-        raise ValidationError(f"unknown rule {rule!r} (known: {', '.join(sorted(RULES))})", where)
-    return rule
+def _check_kind(kind: str | SubjectKind, where: str) -> SubjectKind:
+    """A component kind or unit a policy scopes settings to (the ``[kinds.KIND]`` tables)."""
+    try:
+        return subject_kind(kind)
+    except ValidationError as error:
+        raise ValidationError(error.message, where) from None
 
 
 def _check_level(level: object, where: str) -> Severity:
@@ -63,18 +57,23 @@ def _check_level(level: object, where: str) -> Severity:
         raise ValidationError(str(error), where) from None
 
 
-def _rule_set(items: Iterable[str]) -> frozenset[str]:
-    return frozenset(items)
+def _rule_set(items: Iterable[str | RuleId]) -> frozenset[RuleId]:
+    return frozenset(_check_rule(rule, "ignore") for rule in items)
 
 
-def _rules_map(items: Mapping[str, Severity]) -> Mapping[str, Severity]:
-    return dict(items)
+def _rules_map(
+    items: Mapping[str, Severity | str] | Mapping[RuleId, Severity | str],
+) -> dict[RuleId, Severity]:
+    return {
+        _check_rule(rule, "severity"): _check_level(level, f"severity.{rule}")
+        for rule, level in items.items()
+    }
 
 
 @attrs.frozen(kw_only=True)
 class _Scope:
-    ignore: frozenset[str] = frozenset()
-    severity: Mapping[str, Severity] = attrs.field(factory=dict, converter=_rules_map)
+    ignore: frozenset[RuleId] = attrs.field(default=frozenset(), converter=_rule_set)
+    severity: Mapping[RuleId, Severity] = attrs.field(factory=dict, converter=_rules_map)
 
 
 def _scope(table: Any, where: str) -> _Scope:
@@ -102,12 +101,14 @@ def _scope(table: Any, where: str) -> _Scope:
     return _Scope(ignore=ignored, severity=severity)
 
 
-def _bad_rule(value: object, where: str) -> str:
+def _bad_rule(value: object, where: str) -> NoReturn:
     raise ValidationError(f"a rule id must be a string, got {value!r}", f"{where}.ignore")
 
 
-def _kinds_map(items: Mapping[str, _Scope]) -> Mapping[str, _Scope]:
-    return dict(items)
+def _kinds_map(
+    items: Mapping[str, _Scope] | Mapping[SubjectKind, _Scope],
+) -> dict[SubjectKind, _Scope]:
+    return {_check_kind(kind, "kinds"): scope for kind, scope in items.items()}
 
 
 @attrs.frozen(kw_only=True)
@@ -119,18 +120,9 @@ class Policy:
         Policy(ignore={"field-changed"}, severity={"license-changed": Severity.CRITICAL})
     """
 
-    ignore: frozenset[str] = attrs.field(default=frozenset(), converter=_rule_set)
-    severity: Mapping[str, Severity] = attrs.field(factory=dict, converter=_rules_map)
-    kinds: Mapping[str, _Scope] = attrs.field(factory=dict, converter=_kinds_map)
-
-    def __attrs_post_init__(self) -> None:
-        for rule in (*self.ignore, *self.severity):
-            _check_rule(rule, "policy")
-        for kind in self.kinds:
-            if kind not in _KINDS:
-                raise ValidationError(
-                    f"unknown component kind {kind!r} (known: {', '.join(_KINDS)})", "kinds"
-                )
+    ignore: frozenset[RuleId] = attrs.field(default=frozenset(), converter=_rule_set)
+    severity: Mapping[RuleId, Severity] = attrs.field(factory=dict, converter=_rules_map)
+    kinds: Mapping[SubjectKind, _Scope] = attrs.field(factory=dict, converter=_kinds_map)
 
     @classmethod
     def from_mapping(cls, document: Mapping[str, Any], source: str = "policy") -> Policy:
@@ -144,15 +136,11 @@ class Policy:
         kinds_table = document.get("kinds", {})
         if not isinstance(kinds_table, dict):
             raise ValidationError("kinds must be a table of [kinds.KIND] tables", source)
-        kinds = {}
+        kinds: dict[SubjectKind, _Scope] = {}
         for kind, table in kinds_table.items():
-            if kind not in _KINDS:
-                raise ValidationError(
-                    f"unknown component kind {kind!r} (known: {', '.join(_KINDS)})",
-                    f"{source}: kinds",
-                )
+            known = _check_kind(kind, f"{source}: kinds")
             try:
-                kinds[kind] = _scope(table, f"kinds.{kind}")
+                kinds[known] = _scope(table, f"kinds.{kind}")
             except ValidationError as error:
                 raise ValidationError(error.message, f"{source}: {error.path}") from None
         return cls(ignore=top.ignore, severity=top.severity, kinds=kinds)
@@ -190,18 +178,21 @@ class Policy:
     def with_overrides(
         self,
         *,
-        ignore: Iterable[str] = (),
-        severity: Mapping[str, Severity] | None = None,
+        ignore: Iterable[str | RuleId] = (),
+        severity: Mapping[str, Severity] | Mapping[RuleId, Severity] | None = None,
     ) -> Policy:
         """This policy with more ignored rules and global severity overrides (which win)."""
         return attrs.evolve(
             self,
-            ignore=self.ignore | frozenset(ignore),
-            severity={**self.severity, **(severity or {})},
+            ignore=self.ignore | _rule_set(ignore),
+            severity={**self.severity, **_rules_map(severity or {})},
         )
 
-    def resolve(self, rule: str, kind: str, default: Severity) -> Severity | None:
+    def resolve(
+        self, rule: str | RuleId, kind: str | SubjectKind, default: Severity
+    ) -> Severity | None:
         """The severity a change gets under this policy, or None when it is ignored."""
+        rule, kind = _check_rule(rule, "rule"), _check_kind(kind, "kind")
         scope = self.kinds.get(kind)
         if scope is not None:
             if rule in scope.ignore:
@@ -213,7 +204,7 @@ class Policy:
         return self.severity.get(rule, default)
 
 
-def parse_severity_override(text: str) -> tuple[str, Severity]:
+def parse_severity_override(text: str) -> tuple[RuleId, Severity]:
     """Read a ``RULE=LEVEL`` override, such as ``license-changed=critical``."""
     rule, sep, level = text.partition("=")
     if not sep:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+from fmbom._markdown import escape_markdown, table_code
 from fmbom.diff._result import Change, ChangeSubject, DiffResult
 from fmbom.severity import Severity
 
@@ -65,14 +66,6 @@ def render_text(result: DiffResult, *, colour: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def _code(text: str) -> str:
-    return f"`{text}`" if "`" not in text else _cell(text)
-
-
 def render_markdown(result: DiffResult) -> str:
     """A summary table by severity, then the details: ready for a pull-request comment."""
     lines = ["## BOM diff", ""]
@@ -84,10 +77,10 @@ def render_markdown(result: DiffResult) -> str:
         lines += ["", f"### {severity.value.capitalize()} ({len(changes)})", ""]
         lines += ["| Rule | Component | Change | Reaches |", "| --- | --- | --- | --- |"]
         for change in changes:
-            subject = f"{change.subject.kind} {_code(change.subject.name)}"
+            subject = f"{change.subject.kind.value} {table_code(change.subject.name)}"
             reaches = [r for r in change.reaches if r.ref is not None]
             lines.append(
-                f"| {_code(change.rule)} | {subject} | {_cell(change.message)} "
-                f"| {_cell(_reaches_text(reaches))} |"
+                f"| `{change.rule.value}` | {subject} | {escape_markdown(change.message)} "
+                f"| {escape_markdown(_reaches_text(reaches))} |"
             )
     return "\n".join(lines) + "\n"

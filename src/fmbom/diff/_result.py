@@ -7,7 +7,9 @@ from typing import Any, Literal
 
 import attrs
 
-from fmbom.severity import Severity
+from fmbom._subject_ref import SubjectRef
+from fmbom.diff._rules import RuleId, rule_id
+from fmbom.severity import Severity, SeveritySummary
 
 __all__ = ["SCHEMA_VERSION", "Change", "ChangeSubject", "DiffResult", "JsonValue"]
 
@@ -18,24 +20,8 @@ SCHEMA_VERSION = "1"
 JsonValue = Any
 
 
-@attrs.frozen(kw_only=True)
-class ChangeSubject:
-    """What a change is about: a component (its kind, name and ref) or the described system.
-
-    For the described system (the BOM's subject) ``kind`` is its unit, such as
-    ``deployed-system``, and ``ref`` is None.
-    """
-
-    kind: str
-    name: str
-    ref: str | None
-
-    def to_json(self) -> dict[str, str | None]:
-        """``{"kind": ..., "name": ..., "ref": ...}``."""
-        return {"kind": self.kind, "name": self.name, "ref": self.ref}
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.name}"
+#: What a change is about: the :class:`SubjectRef` that check findings use too.
+ChangeSubject = SubjectRef
 
 
 @attrs.frozen(kw_only=True)
@@ -48,21 +34,21 @@ class Change:
     subject downstream, nearest first, ending with the described system.
     """
 
-    rule: str
+    rule: RuleId = attrs.field(converter=rule_id)
     severity: Severity
-    subject: ChangeSubject
+    subject: SubjectRef
     field: str | None
     before: JsonValue
     after: JsonValue
     message: str
-    reaches: tuple[ChangeSubject, ...] = ()
+    reaches: tuple[SubjectRef, ...] = ()
     old_ref: str | None = None
     new_ref: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The change as an object of the JSON report."""
         return {
-            "rule": self.rule,
+            "rule": self.rule.value,
             "severity": self.severity.value,
             "subject": self.subject.to_json(),
             "field": self.field,
@@ -71,13 +57,6 @@ class Change:
             "message": self.message,
             "reaches": [r.to_json() for r in self.reaches],
         }
-
-
-def _count(changes: tuple[Change, ...]) -> Mapping[Severity, int]:
-    counts = dict.fromkeys(reversed(Severity), 0)
-    for change in changes:
-        counts[change.severity] += 1
-    return counts
 
 
 @attrs.frozen(kw_only=True)
@@ -101,9 +80,9 @@ class DiffResult:
         return iter(self.changes)
 
     @property
-    def summary(self) -> Mapping[Severity, int]:
+    def summary(self) -> SeveritySummary:
         """Number of changes of each severity, every severity present, critical first."""
-        return _count(self.changes)
+        return SeveritySummary(c.severity for c in self.changes)
 
     @property
     def max_severity(self) -> Severity | None:
@@ -114,9 +93,10 @@ class DiffResult:
         """The changes whose severity is ``severity`` or higher."""
         return tuple(c for c in self.changes if c.severity >= severity)
 
-    def by_rule(self, rule: str) -> tuple[Change, ...]:
-        """The changes reported under one rule id."""
-        return tuple(c for c in self.changes if c.rule == rule)
+    def by_rule(self, rule: str | RuleId) -> tuple[Change, ...]:
+        """The changes reported under one rule id (``ValueError`` for an unknown one)."""
+        wanted = RuleId.parse(rule)
+        return tuple(c for c in self.changes if c.rule is wanted)
 
     def added_refs(self) -> frozenset[str]:
         """Refs (in the new BOM) of components that have no counterpart in the old one."""
@@ -145,6 +125,6 @@ class DiffResult:
         """The JSON report: ``{"fmbom-diff": "1", "summary": {...}, "changes": [...]}``."""
         return {
             "fmbom-diff": SCHEMA_VERSION,
-            "summary": {s.value: n for s, n in self.summary.items()},
+            "summary": self.summary.to_json(),
             "changes": [c.to_json() for c in self.changes],
         }

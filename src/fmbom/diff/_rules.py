@@ -11,9 +11,10 @@ from typing import Final
 
 import attrs
 
+from fmbom._vocabulary import Vocabulary, parse_member
 from fmbom.severity import Severity
 
-__all__ = ["RULES", "RuleInfo", "mirror_rule"]
+__all__ = ["RULES", "RuleId", "RuleInfo", "mirror_rule", "rule_id"]
 
 _C = Severity.CRITICAL
 _H = Severity.HIGH
@@ -22,95 +23,170 @@ _L = Severity.LOW
 _I = Severity.INFO
 
 
+class RuleId(Vocabulary):
+    """Every rule id a diff can report. The values are a public contract: rules are added,
+    never renamed; a member compares equal to its value (``RuleId.GUARD_REMOVED ==
+    "guard-removed"``)."""
+
+    DIGEST_CHANGED_SAME_VERSION = "digest-changed-same-version"
+    GUARD_REMOVED = "guard-removed"
+    UNSAFE_FORMAT_INTRODUCED = "unsafe-format-introduced"
+    BASE_MODEL_CHANGED = "base-model-changed"
+    TOKENIZER_CHANGED = "tokenizer-changed"
+    LICENSE_CHANGED = "license-changed"
+    ACCESS_ROUTE_CHANGED = "access-route-changed"
+    VERSION_DOWNGRADED = "version-downgraded"
+    SUPPLIER_CHANGED = "supplier-changed"
+    DATASET_ADDED = "dataset-added"
+    DATASET_REMOVED = "dataset-removed"
+    PROVIDER_CHANGED = "provider-changed"
+    PROVIDER_REGION_CHANGED = "provider-region-changed"
+    ROUTE_ADDED = "route-added"
+    ROUTE_REMOVED = "route-removed"
+    ADAPTER_ADDED = "adapter-added"
+    ADAPTER_REMOVED = "adapter-removed"
+    QUANTIZATION_CHANGED = "quantization-changed"
+    EVALUATION_REMOVED = "evaluation-removed"
+    COMPONENT_ADDED = "component-added"
+    COMPONENT_REMOVED = "component-removed"
+    RELATION_ADDED = "relation-added"
+    RELATION_REMOVED = "relation-removed"
+    VERSION_UPGRADED = "version-upgraded"
+    VERSION_CHANGED = "version-changed"
+    DIGEST_CHANGED = "digest-changed"
+    FIELD_CHANGED = "field-changed"
+    GUARD_ADDED = "guard-added"
+    UNSAFE_FORMAT_REMOVED = "unsafe-format-removed"
+    EVALUATION_ADDED = "evaluation-added"
+    COMPONENT_RENAMED = "component-renamed"
+    SUBJECT_VERSION_CHANGED = "subject-version-changed"
+
+    @classmethod
+    def parse(cls, text: str | RuleId) -> RuleId:
+        """The rule ``text`` names; ``ValueError`` naming the known rules otherwise."""
+        return parse_member(cls, text, "rule")
+
+
 @attrs.frozen(kw_only=True)
 class RuleInfo:
-    """One rule of the catalog: its id, default severity and what triggers it."""
+    """One rule of the catalog: its id, default severity, what triggers it, and its mirror."""
 
-    id: str
+    id: RuleId
     severity: Severity
     trigger: str
-    mirror: str
+    mirror: RuleId
 
 
-def _rules(*rows: tuple[str, Severity, str, str]) -> Mapping[str, RuleInfo]:
+def rule_id(value: str | RuleId) -> RuleId:
+    """Converter: the :class:`RuleId` a string names (``ValueError`` for an unknown one)."""
+    return RuleId.parse(value)
+
+
+def _rules(*rows: tuple[RuleId, Severity, str, RuleId | None]) -> Mapping[RuleId, RuleInfo]:
     table = {
-        r[0]: RuleInfo(id=r[0], severity=r[1], trigger=r[2], mirror=r[3] or r[0]) for r in rows
+        rule: RuleInfo(id=rule, severity=severity, trigger=trigger, mirror=mirror or rule)
+        for rule, severity, trigger, mirror in rows
     }
     return MappingProxyType(table)
 
 
 #: Every rule, by id. ``mirror`` is the rule the same change gets when the diff is reversed.
-RULES: Final[Mapping[str, RuleInfo]] = _rules(
-    ("digest-changed-same-version", _C, "content digest changed, version did not", ""),
-    ("guard-removed", _C, "a guard model, or what it guards, was removed", "guard-added"),
+RULES: Final[Mapping[RuleId, RuleInfo]] = _rules(
+    (RuleId.DIGEST_CHANGED_SAME_VERSION, _C, "content digest changed, version did not", None),
+    (RuleId.GUARD_REMOVED, _C, "a guard model, or what it guards, was removed", RuleId.GUARD_ADDED),
     (
-        "unsafe-format-introduced",
+        RuleId.UNSAFE_FORMAT_INTRODUCED,
         _C,
         "weights in a format that can run code on load (pytorch-pickle) appear",
-        "unsafe-format-removed",
+        RuleId.UNSAFE_FORMAT_REMOVED,
     ),
     (
-        "base-model-changed",
+        RuleId.BASE_MODEL_CHANGED,
         _H,
         "a derived-from, quantized-from or adapts target changed identity",
-        "",
+        None,
     ),
-    ("tokenizer-changed", _H, "the tokenizer used was swapped or its vocabulary changed", ""),
-    ("license-changed", _H, "license expressions differ (equivalent forms are equal)", ""),
-    ("access-route-changed", _H, "a model's access route changed", ""),
-    ("version-downgraded", _H, "the version went down", "version-upgraded"),
     (
-        "supplier-changed",
+        RuleId.TOKENIZER_CHANGED,
+        _H,
+        "the tokenizer used was swapped or its vocabulary changed",
+        None,
+    ),
+    (RuleId.LICENSE_CHANGED, _H, "license expressions differ (equivalent forms are equal)", None),
+    (RuleId.ACCESS_ROUTE_CHANGED, _H, "a model's access route changed", None),
+    (RuleId.VERSION_DOWNGRADED, _H, "the version went down", RuleId.VERSION_UPGRADED),
+    (
+        RuleId.SUPPLIER_CHANGED,
         _H,
         "group, supplier or purl namespace changed (a possible substitution)",
-        "",
+        None,
     ),
-    ("dataset-added", _H, "a dataset appeared", "dataset-removed"),
-    ("dataset-removed", _M, "a dataset disappeared", "dataset-added"),
+    (RuleId.DATASET_ADDED, _H, "a dataset appeared", RuleId.DATASET_REMOVED),
+    (RuleId.DATASET_REMOVED, _M, "a dataset disappeared", RuleId.DATASET_ADDED),
     (
-        "provider-changed",
+        RuleId.PROVIDER_CHANGED,
         _H,
         "an endpoint or provider organisation changed, or a model moved provider",
-        "",
+        None,
     ),
-    ("provider-region-changed", _M, "an inference provider's region changed", ""),
-    ("route-added", _M, "a router gained a route", "route-removed"),
-    ("route-removed", _M, "a router lost a route", "route-added"),
-    ("adapter-added", _M, "an adapter appeared", "adapter-removed"),
-    ("adapter-removed", _M, "an adapter disappeared", "adapter-added"),
-    ("quantization-changed", _M, "weights quantization (method, bits, group size) changed", ""),
-    ("evaluation-removed", _M, "a governance evaluation disappeared", "evaluation-added"),
+    (RuleId.PROVIDER_REGION_CHANGED, _M, "an inference provider's region changed", None),
+    (RuleId.ROUTE_ADDED, _M, "a router gained a route", RuleId.ROUTE_REMOVED),
+    (RuleId.ROUTE_REMOVED, _M, "a router lost a route", RuleId.ROUTE_ADDED),
+    (RuleId.ADAPTER_ADDED, _M, "an adapter appeared", RuleId.ADAPTER_REMOVED),
+    (RuleId.ADAPTER_REMOVED, _M, "an adapter disappeared", RuleId.ADAPTER_ADDED),
     (
-        "component-added",
+        RuleId.QUANTIZATION_CHANGED,
+        _M,
+        "weights quantization (method, bits, group size) changed",
+        None,
+    ),
+    (RuleId.EVALUATION_REMOVED, _M, "a governance evaluation disappeared", RuleId.EVALUATION_ADDED),
+    (
+        RuleId.COMPONENT_ADDED,
         _M,
         "a component of a kind without its own rule appeared",
-        "component-removed",
+        RuleId.COMPONENT_REMOVED,
     ),
     (
-        "component-removed",
+        RuleId.COMPONENT_REMOVED,
         _M,
         "a component of a kind without its own rule disappeared",
-        "component-added",
+        RuleId.COMPONENT_ADDED,
     ),
-    ("relation-added", _L, "a relation between kept components appeared", "relation-removed"),
-    ("relation-removed", _L, "a relation between kept components disappeared", "relation-added"),
-    ("version-upgraded", _L, "the version went up (a major bump is medium)", "version-downgraded"),
-    ("version-changed", _L, "the version changed and the versions do not order", ""),
-    ("digest-changed", _L, "content digest changed together with the version", ""),
-    ("field-changed", _I, "any other field changed", ""),
-    ("guard-added", _L, "a guard model, or what it guards, was added", "guard-removed"),
     (
-        "unsafe-format-removed",
+        RuleId.RELATION_ADDED,
+        _L,
+        "a relation between kept components appeared",
+        RuleId.RELATION_REMOVED,
+    ),
+    (
+        RuleId.RELATION_REMOVED,
+        _L,
+        "a relation between kept components disappeared",
+        RuleId.RELATION_ADDED,
+    ),
+    (
+        RuleId.VERSION_UPGRADED,
+        _L,
+        "the version went up (a major bump is medium)",
+        RuleId.VERSION_DOWNGRADED,
+    ),
+    (RuleId.VERSION_CHANGED, _L, "the version changed and the versions do not order", None),
+    (RuleId.DIGEST_CHANGED, _L, "content digest changed together with the version", None),
+    (RuleId.FIELD_CHANGED, _I, "any other field changed", None),
+    (RuleId.GUARD_ADDED, _L, "a guard model, or what it guards, was added", RuleId.GUARD_REMOVED),
+    (
+        RuleId.UNSAFE_FORMAT_REMOVED,
         _I,
         "pickle-based weights were replaced or removed",
-        "unsafe-format-introduced",
+        RuleId.UNSAFE_FORMAT_INTRODUCED,
     ),
-    ("evaluation-added", _I, "a governance evaluation appeared", "evaluation-removed"),
-    ("component-renamed", _L, "a component was renamed, its content digest is the same", ""),
-    ("subject-version-changed", _I, "the version of the described system changed", ""),
+    (RuleId.EVALUATION_ADDED, _I, "a governance evaluation appeared", RuleId.EVALUATION_REMOVED),
+    (RuleId.COMPONENT_RENAMED, _L, "a component was renamed, its content digest is the same", None),
+    (RuleId.SUBJECT_VERSION_CHANGED, _I, "the version of the described system changed", None),
 )
 
 
-def mirror_rule(rule: str) -> str:
+def mirror_rule(rule: str | RuleId) -> RuleId:
     """The rule the same change is reported under when old and new are swapped."""
-    return RULES[rule].mirror
+    return RULES[RuleId.parse(rule)].mirror

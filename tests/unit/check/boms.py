@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import attrs
 
@@ -78,7 +79,7 @@ def obligations() -> DownstreamObligations:
     )
 
 
-def evaluation(unit: Unit, version: str, **changes: object) -> Evaluation:
+def evaluation(unit: Unit, version: str, **changes: Any) -> Evaluation:
     base = Evaluation(
         benchmark="harmbench",
         metric="refusal rate",
@@ -102,7 +103,7 @@ def governance(unit: Unit, version: str) -> Governance:
     )
 
 
-def model(ref: str, role: ModelRole, unit: Unit, **changes: object) -> Model:
+def model(ref: str, role: ModelRole, unit: Unit, **changes: Any) -> Model:
     built = Model(
         ref=ref,
         name=f"example-{ref}",
@@ -155,12 +156,12 @@ def complete() -> Bom:
     )
 
 
-def with_model(bom: Bom, ref: str, **changes: object) -> Bom:
+def with_model(bom: Bom, ref: str, **changes: Any) -> Bom:
     """``bom`` with fields of the model ``ref`` changed."""
     return bom.replace(attrs.evolve(bom.component(ref), **changes))
 
 
-def with_governance(bom: Bom, ref: str, **changes: object) -> Bom:
+def with_governance(bom: Bom, ref: str, **changes: Any) -> Bom:
     """``bom`` with sections of the governance record of model ``ref`` changed."""
     found = bom.component(ref)
     assert isinstance(found, Model)
@@ -168,7 +169,7 @@ def with_governance(bom: Bom, ref: str, **changes: object) -> Bom:
     return with_model(bom, ref, governance=attrs.evolve(found.governance, **changes))
 
 
-def with_system_governance(bom: Bom, **changes: object) -> Bom:
+def with_system_governance(bom: Bom, **changes: Any) -> Bom:
     """``bom`` with sections of the system's governance record changed."""
     subject = bom.metadata.subject
     assert subject.governance is not None
@@ -176,7 +177,7 @@ def with_system_governance(bom: Bom, **changes: object) -> Bom:
     return bom.with_metadata(attrs.evolve(bom.metadata, subject=new_subject))
 
 
-def with_subject(bom: Bom, **changes: object) -> Bom:
+def with_subject(bom: Bom, **changes: Any) -> Bom:
     """``bom`` with fields of its subject changed."""
     subject = attrs.evolve(bom.metadata.subject, **changes)
     return bom.with_metadata(attrs.evolve(bom.metadata, subject=subject))

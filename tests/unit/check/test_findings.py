@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 import pytest
@@ -21,7 +22,7 @@ from fmbom import (
     WeightFile,
     WeightFormat,
 )
-from fmbom.check import CATALOGUE, Finding, Profile, Section, Severity, check
+from fmbom.check import CATALOGUE, Finding, FindingId, Profile, Section, Severity, check
 from tests.unit.check import boms
 from tests.unit.check.boms import (
     complete,
@@ -45,7 +46,7 @@ def _only(bom: Bom, profile: str = "minimum-record") -> Finding:
     return findings[0]
 
 
-def _component(bom: Bom, ref: str, **changes: object) -> Bom:
+def _component(bom: Bom, ref: str, **changes: Any) -> Bom:
     return bom.replace(attrs.evolve(bom.component(ref), **changes))
 
 
@@ -54,7 +55,7 @@ def test_complete_bom_has_no_findings(profile: Profile) -> None:
     result = check(complete(), profile)
     assert result.findings == ()
     assert result.passed
-    assert result.summary["total"] == 0
+    assert result.summary.total == 0
 
 
 MINIMUM: dict[str, tuple[Mutation, Section, str]] = {
@@ -136,7 +137,7 @@ def test_each_minimum_record_finding_is_triggered_alone(rule_id: str) -> None:
     found = _only(mutate(complete()))
     assert found.id == rule_id
     assert found.section is section
-    assert found.severity is CATALOGUE[rule_id].severity or rule_id.startswith("record-")
+    assert found.severity is CATALOGUE[FindingId(rule_id)].severity or rule_id.startswith("record-")
     if ref:
         assert found.subject.ref == ref
         assert found.subject.kind != "deployed-system"
@@ -370,8 +371,8 @@ GPAI: dict[str, Mutation] = {
 def test_each_gpai_finding_is_triggered_alone(rule_id: str) -> None:
     found = _only(GPAI[rule_id](complete()), "eu-ai-act-gpai")
     assert found.id == rule_id
-    assert found.severity is CATALOGUE[rule_id].severity
-    assert found.section is CATALOGUE[rule_id].section
+    assert found.severity is CATALOGUE[FindingId(rule_id)].severity
+    assert found.section is CATALOGUE[FindingId(rule_id)].section
     if rule_id == "gpai-model-missing":
         assert found.subject.ref is None
     elif rule_id == "gpai-dataset-copyright-status-missing":

@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from fmbom import Bom
 from fmbom.check import Profile, check, to_json, to_markdown, to_text
 from fmbom.graph import build, build_diff, to_dot, to_mermaid
 from fmbom.report import to_html
 from fmbom.report import to_markdown as report_markdown
+from tests.profiles import examples
 from tests.property import strategies
 
-LAWS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+LAWS = examples(30)
 
 
 @LAWS

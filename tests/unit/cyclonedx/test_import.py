@@ -12,9 +12,9 @@ from fmbom import Bom, cyclonedx
 from fmbom.errors import ExportError, InputFormatError
 from fmbom.io import loads_bom
 from fmbom.model import Dataset, InferenceProvider, Model, RelationKind, Software, SoftwareRole
+from tests.shared_corpus import shared_files
 
 Corpus = Callable[[str], Path]
-SHARED = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "cyclonedx"
 
 
 def _load(corpus: Corpus, name: str) -> tuple[Bom, list[str]]:
@@ -204,17 +204,13 @@ def test_invalid_documents_name_the_problem(corpus: Corpus, name: str, problem: 
     assert any(problem in w for w in warnings)
 
 
-def _shared(pattern: str) -> list[Path]:
-    return sorted(SHARED.glob(pattern)) if SHARED.exists() else []
-
-
-@pytest.mark.parametrize("path", _shared("spec-tests/*/valid-*"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", shared_files("cyclonedx/spec-tests/*/valid-*"))
 def test_every_valid_spec_document_of_the_shared_corpus_loads(path: Path) -> None:
     bom = loads_bom(path.read_bytes(), source=path.name)
     assert len(bom.components) >= 1
 
 
-@pytest.mark.parametrize("path", _shared("spec-tests/*/invalid-*"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", shared_files("cyclonedx/spec-tests/*/invalid-*"))
 def test_every_invalid_spec_document_of_the_shared_corpus_is_refused(path: Path) -> None:
     with pytest.raises(InputFormatError, match="not valid CycloneDX"):
         loads_bom(path.read_bytes(), source=path.name)

@@ -9,6 +9,7 @@ import pytest
 from fmbom import Bom
 from fmbom.diff import Policy, Severity, diff, parse_severity_override
 from fmbom.errors import InputFormatError, ValidationError
+from fmbom.model import ComponentKind
 from tests.unit.diff._system import evolve, system
 
 POLICY = """
@@ -105,4 +106,4 @@ def test_policy_built_directly_checks_rules() -> None:
     with pytest.raises(ValidationError, match="unknown rule"):
         Policy(ignore={"nope"})
     with pytest.raises(ValidationError, match="unknown component kind"):
-        Policy(kinds={"spaceship": Policy.from_toml("[kinds.model]").kinds["model"]})
+        Policy(kinds={"spaceship": Policy.from_toml("[kinds.model]").kinds[ComponentKind.MODEL]})
