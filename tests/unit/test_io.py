@@ -83,16 +83,18 @@ def test_loads_bom_hands_cyclonedx_to_its_reader(monkeypatch: pytest.MonkeyPatch
 
     calls: list[tuple[str, Any, str]] = []
 
-    def from_json_dict(document: Any, source: str = "") -> str:
+    def from_json_dict(
+        document: Any, source: str = "", *, strict: bool = False
+    ) -> tuple[str, list[str]]:
         calls.append(("json", document, source))
-        return "json-bom"
+        return "json-bom", []
 
-    def loads(raw: bytes, source: str = "") -> str:
+    def loads(raw: bytes, source: str = "", *, strict: bool = False) -> tuple[str, list[str]]:
         calls.append(("xml", raw, source))
-        return "xml-bom"
+        return "xml-bom", []
 
-    monkeypatch.setattr(cyclonedx, "from_json_dict", from_json_dict)
-    monkeypatch.setattr(cyclonedx, "loads", loads)
+    monkeypatch.setattr(cyclonedx, "from_json_dict_with_report", from_json_dict)
+    monkeypatch.setattr(cyclonedx, "load_with_report", loads)
     assert io.loads_bom(CDX_JSON, source="a") == "json-bom"  # type: ignore[comparison-overlap]
     assert io.loads_bom(CDX_XML.decode(), source="b") == "xml-bom"  # type: ignore[comparison-overlap]
     assert calls == [("json", json.loads(CDX_JSON), "a"), ("xml", CDX_XML, "b")]

@@ -342,13 +342,15 @@ def _inline_where(component: AnyComponent) -> object:
 def _card_dataset(dataset: AnyComponent) -> dict[str, Any]:
     """A model card's dataset: the entry itself when it was found there, else a ref."""
     if isinstance(dataset, Dataset) and _inline_where(dataset) == "modelCard":
-        return apply(_dataset_entry(dataset)[0], dataset.extensions)
+        return {"bom-ref": dataset.ref, **apply(_dataset_entry(dataset)[0], dataset.extensions)}
     return {"ref": dataset.ref}
 
 
 def _pedigree_ancestor(component: AnyComponent) -> dict[str, Any]:
     if _inline_where(component) == "pedigree":
-        return apply(_ancestor(component), component.extensions)
+        # Found only here: its bom-ref is unique, and reading the document again finds it.
+        found = apply(_inline_ancestor(component), component.extensions)
+        return {"bom-ref": component.ref, **found}
     return _ancestor(component)
 
 
@@ -359,8 +361,20 @@ def inline_json(component: AnyComponent) -> dict[str, Any] | None:
     if where == "modelCard" and isinstance(component, Dataset):
         return _dataset_entry(component)[0]
     if where == "pedigree":
-        return _ancestor(component)
+        return _inline_ancestor(component)
     return None
+
+
+def _inline_ancestor(component: AnyComponent) -> dict[str, Any]:
+    """An ancestor found only in a pedigree, with every text field it had."""
+    entry = _ancestor(component)
+    for field, key in TEXT_FIELDS:
+        value = getattr(component, field)
+        if value is not None:
+            entry[key] = value
+    if component.supplier is not None:
+        entry["supplier"] = {"name": component.supplier}
+    return entry
 
 
 def _ancestor(component: AnyComponent) -> dict[str, Any]:
@@ -534,6 +548,21 @@ def subject_json(subject: Subject, ref: str) -> dict[str, Any]:
     references = _references(subject.external_references)
     if references:
         out["externalReferences"] = references
+    out["properties"] = subject_properties(subject, references)
+    if model_unit:
+        card: dict[str, Any] = {}
+        _governance_card(subject.governance, card)
+        if card:
+            out["modelCard"] = card
+    return apply(out, subject.extensions)
+
+
+def subject_properties(
+    subject: Subject, references: list[dict[str, Any]] | None = None
+) -> list[dict[str, str]]:
+    """The ``fmbom:subject:*`` properties that carry what CycloneDX has no field for."""
+    if references is None:
+        references = _references(subject.external_references)
     props = [_prop(SUBJECT_PREFIX + "unit", subject.unit.value)]
     if len(references) != len(subject.external_references):
         # Some URLs are not URIs the schemas accept: the whole ordered list goes here.
@@ -547,13 +576,7 @@ def subject_json(subject: Subject, ref: str) -> dict[str, Any]:
         props.append(_prop(SUBJECT_PREFIX + "serves-end-users", "true"))
     if subject.governance is not None:
         props.append(_prop(SUBJECT_PREFIX + "governance", encode_value(subject.governance)))
-    out["properties"] = props
-    if model_unit:
-        card: dict[str, Any] = {}
-        _governance_card(subject.governance, card)
-        if card:
-            out["modelCard"] = card
-    return apply(out, subject.extensions)
+    return props
 
 
 def _tool(tool: Tool, exporter: bool = False) -> dict[str, Any]:
@@ -645,6 +668,7 @@ def build_document(bom: Bom, spec_version: str = "1.6") -> dict[str, Any]:
     if subject_component is not None:
         subject_ref = subject_component
         subject = entry_json(bom.component(subject_component), bom, spec_version)
+        subject.setdefault("properties", []).extend(subject_properties(bom.metadata.subject))
         metadata["component"] = subject
     else:
         subject_ref = _subject_ref(bom)

@@ -22,7 +22,7 @@ from fmbom.cyclonedx._export import entry_json, inline_json, metadata_json, subj
 from fmbom.cyclonedx._read_common import Entry, Reader, walk
 from fmbom.cyclonedx._read_foreign import foreign_component
 from fmbom.cyclonedx._read_own import own_component, own_subject
-from fmbom.cyclonedx._relations import dependencies, foreign_edges, resolve
+from fmbom.cyclonedx._relations import dependencies, foreign_edges, own_inline, resolve
 from fmbom.errors import BomValidationError, InputFormatError, ValidationError
 from fmbom.extensions import Extension
 from fmbom.governance import Unit
@@ -50,6 +50,14 @@ def is_ours(metadata: dict[str, Any]) -> bool:
             for p in tool.get("properties") or ()
         )
         for tool in (found if isinstance(found, list) else ())
+    )
+
+
+def _has_kind(data: dict[str, Any]) -> bool:
+    found = data.get("properties")
+    return any(
+        isinstance(p, dict) and p.get("name") == KIND_PROPERTY
+        for p in (found if isinstance(found, list) else ())
     )
 
 
@@ -114,10 +122,10 @@ def read_document(document: Any, source: str = "") -> tuple[Bom, list[str]]:
     metadata: dict[str, Any] = found_metadata if isinstance(found_metadata, dict) else {}
     reader.ours = is_ours(metadata)
     subject_data = metadata.get("component")
-    subject_is_component = (
-        isinstance(subject_data, dict)
-        and not reader.ours
-        and subject_data.get("type") == "machine-learning-model"
+    subject_is_component = isinstance(subject_data, dict) and (
+        _has_kind(subject_data)
+        if reader.ours
+        else subject_data.get("type") == "machine-learning-model"
     )
     entries = _entries(document, subject_data, subject_is_component)
     subject_ref = subject_data.get("bom-ref") if isinstance(subject_data, dict) else None
@@ -126,6 +134,9 @@ def read_document(document: Any, source: str = "") -> tuple[Bom, list[str]]:
     reader.assign_refs(entries)
     for entry in entries:
         reader.add(entry, _component(reader, entry))
+    for entry in entries:
+        if entry.ref in reader.own_refs:
+            own_inline(reader, entry)
     depends = dependencies(reader, document)
     foreign = {e.ref for e in entries} - reader.own_refs
     if foreign:
@@ -315,6 +326,11 @@ def _subject(reader: Reader, data: Any, is_component: bool) -> Subject:
     }
     subject["licenses"] = fields["licenses"]
     subject["external_references"] = fields["external_references"]
+    if is_component:
+        # The same references as the component it is, in one order whoever wrote it.
+        subject["external_references"] = sorted(
+            subject["external_references"], key=lambda r: (r.type.value, r.url, r.comment or "")
+        )
     if reader.ours:
         return own_subject(reader, data, subject)
     if is_component:

@@ -12,7 +12,15 @@ from __future__ import annotations
 from typing import Any, Final
 
 from fmbom.cyclonedx._common import CONTEXT_LENGTH, KIND_OF_TYPE, PARAMETER_COUNT, ROLE_OF_TYPE
-from fmbom.cyclonedx._read_common import Entry, Pending, Reader, as_float, parse_count, text
+from fmbom.cyclonedx._read_common import (
+    REF,
+    Entry,
+    Pending,
+    Reader,
+    as_float,
+    parse_count,
+    text,
+)
 from fmbom.governance import Evaluation, Governance, Identity, SourceType, TrainingData, Unit
 from fmbom.model import (
     AnyComponent,
@@ -28,7 +36,7 @@ from fmbom.model import (
     SoftwareRole,
 )
 
-__all__ = ["foreign_component"]
+__all__ = ["card_datasets", "foreign_component"]
 
 _SENSITIVITY: Final = {s.value: s for s in Sensitivity}
 _MODALITY: Final = {m.value: m for m in Modality}
@@ -100,7 +108,6 @@ def _model_card(reader: Reader, entry: Entry, fields: dict[str, Any]) -> None:
     card = entry.data.get("modelCard")
     if not isinstance(card, dict):
         return
-    path = entry.path + ".modelCard"
     parameters = card.get("modelParameters")
     if isinstance(parameters, dict):
         for key, field in (
@@ -118,11 +125,20 @@ def _model_card(reader: Reader, entry: Entry, fields: dict[str, Any]) -> None:
                     found.append(_MODALITY[fmt.lower()])
             if found:
                 fields[field] = found
-        for index, dataset in enumerate(parameters.get("datasets") or ()):
-            _card_dataset(reader, entry, dataset, f"{path}.modelParameters.datasets[{index}]")
+        card_datasets(reader, entry)
     governance = _governance(card)
     if governance is not None:
         fields["governance"] = governance
+
+
+def card_datasets(reader: Reader, entry: Entry) -> None:
+    """The datasets of a model card: relations to data components, or datasets in place."""
+    card = entry.data.get("modelCard")
+    parameters = card.get("modelParameters") if isinstance(card, dict) else None
+    datasets = parameters.get("datasets") if isinstance(parameters, dict) else None
+    for index, dataset in enumerate(datasets if isinstance(datasets, list) else ()):
+        path = f"{entry.path}.modelCard.modelParameters.datasets[{index}]"
+        _card_dataset(reader, entry, dataset, path)
 
 
 def _card_dataset(reader: Reader, entry: Entry, dataset: Any, path: str) -> None:
@@ -135,7 +151,12 @@ def _card_dataset(reader: Reader, entry: Entry, dataset: Any, path: str) -> None
         return
     fields: dict[str, Any] = {"name": str(dataset.get("name") or "unnamed dataset")}
     _data([dataset], fields)
-    fields["ref"] = reader.new_ref(dataset, "dataset")
+    ref = dataset.get("bom-ref")
+    if isinstance(ref, str) and REF.fullmatch(ref) and ref not in reader.taken:
+        reader.taken.add(ref)
+        fields["ref"] = ref
+    else:
+        fields["ref"] = reader.new_ref(dataset, "dataset")
     inline = Entry(data=dataset, path=path, service=False, ref=fields["ref"], inline="modelCard")
     reader.add(inline, reader.build(Dataset, fields, path))
     reader.pending.append(Pending(entry.ref, fields["ref"], path, RelationKind.TRAINED_ON))

@@ -24,7 +24,7 @@ from fmbom.cyclonedx._common import (
     decode_field,
     field_types,
 )
-from fmbom.cyclonedx._read_common import Entry, Pending, Reader
+from fmbom.cyclonedx._read_common import Entry, Pending, Reader, parse_count
 from fmbom.errors import FmbomError, InputFormatError
 from fmbom.model import (
     COMPONENT_TYPES,
@@ -44,6 +44,10 @@ __all__ = ["DECODE_ERRORS", "OWN_ERRORS", "own_component", "own_subject"]
 DECODE_ERRORS: Final = (FmbomError, ValueError, TypeError, KeyError, BaseValidationError)
 OWN_ERRORS: Final = (ValueError, TypeError, KeyError, AttributeError, BaseValidationError)
 _NOT_PROPERTIES: Final = frozenset({"ref", "properties", "extensions"})
+#: Values fmbom writes from a closed vocabulary; another value in these places was put there
+#: by another tool and is carried, not read.
+_SENSITIVITY: Final = {s.value: s for s in Sensitivity}
+_MODALITY: Final = {m.value: m for m in Modality}
 
 
 def own_component(
@@ -85,11 +89,12 @@ def _own_component(
             contents = first.get("contents")
             if isinstance(contents, dict) and "url" in contents:
                 fields["source"] = str(contents["url"])
-            if "classification" in first:
-                fields["sensitivity"] = Sensitivity(str(first["classification"]))
+            classification = str(first.get("classification"))
+            if classification in _SENSITIVITY:
+                fields["sensitivity"] = _SENSITIVITY[classification]
     for prop in raw_props:
         name = prop.name
-        if name == KIND_PROPERTY:
+        if name == KIND_PROPERTY or name.startswith(SUBJECT_PREFIX):
             continue
         if name == RELATION_PROPERTY:
             _relation(reader, entry.ref, prop.value, entry.path)
@@ -131,12 +136,13 @@ def _model_card(reader: Reader, card: Any, fields: dict[str, Any]) -> None:
         for key, field in (("inputs", "modalities_in"), ("outputs", "modalities_out")):
             items = parameters.get(key)
             if isinstance(items, list):
-                fields[field] = [Modality(str(i.get("format"))) for i in items]
+                formats = [str(i.get("format")) for i in items if isinstance(i, dict)]
+                fields[field] = [_MODALITY[f] for f in formats if f in _MODALITY]
     for prop in reader.properties(card.get("properties")):
         if prop.name == PARAMETER_COUNT:
-            fields["parameter_count"] = int(prop.value)
+            fields["parameter_count"] = parse_count(prop.value)
         elif prop.name == CONTEXT_LENGTH:
-            fields["context_length"] = int(prop.value)
+            fields["context_length"] = parse_count(prop.value)
 
 
 def _relation(reader: Reader, source: str, value: str, path: str) -> None:

@@ -18,7 +18,7 @@ from fmbom.cyclonedx._read_common import REF, Entry, Pending, Reader
 from fmbom.extensions import Extension
 from fmbom.model import AnyComponent, ComponentKind, Relation, RelationKind
 
-__all__ = ["dependencies", "foreign_edges", "resolve"]
+__all__ = ["dependencies", "foreign_edges", "own_inline", "resolve"]
 
 
 def dependencies(reader: Reader, document: dict[str, Any]) -> dict[str, list[str]]:
@@ -67,6 +67,20 @@ def foreign_edges(reader: Reader, document: dict[str, Any], foreign: set[str]) -
             reader.pending.append(Pending(source, str(target), path, RelationKind.DEPENDS_ON))
         if dependency.get("provides"):
             reader.warn(f"$.dependencies[{index}]", "provides kept as written, not read")
+
+
+def own_inline(reader: Reader, entry: Entry) -> None:
+    """The components fmbom wrote only inside one of its own: model card datasets and
+    pedigree ancestors with a bom-ref no component of the document has."""
+    from fmbom.cyclonedx._read_foreign import card_datasets
+
+    card_datasets(reader, entry)
+    pedigree = entry.data.get("pedigree")
+    ancestors = pedigree.get("ancestors") if isinstance(pedigree, dict) else None
+    for index, ancestor in enumerate(ancestors if isinstance(ancestors, list) else ()):
+        ref = ancestor.get("bom-ref") if isinstance(ancestor, dict) else None
+        if isinstance(ancestor, dict) and isinstance(ref, str) and ref not in reader.taken:
+            _ancestor(reader, entry, ancestor, f"{entry.path}.pedigree.ancestors[{index}]")
 
 
 def _ancestor(reader: Reader, entry: Entry, ancestor: dict[str, Any], path: str) -> None:
@@ -162,6 +176,7 @@ def resolve(
         key = (relation.kind, relation.source, relation.target)
         if key not in seen:
             seen.add(key)
+            pairs.add((relation.source, relation.target))
             relations.append(relation)
     typed = [
         p for p in reader.pending if p.relation is None and p.kind is not RelationKind.DEPENDS_ON

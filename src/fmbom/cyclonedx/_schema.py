@@ -195,15 +195,26 @@ def json_schema_problems(document: Any) -> list[SchemaProblem]:
     if not first or first[0].startswith(("$.specVersion: no schema", "$: nested")):
         return [SchemaProblem(*_split(p)) for p in first]
     validator = _full_validator(str(document["specVersion"]))
-    found = []
+    found: list[SchemaProblem] = []
     try:
         errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
     except RecursionError:
         return [SchemaProblem("$", "nested too deeply to validate")]
-    for error in errors:
-        location = tuple(error.absolute_path)
-        found.append(SchemaProblem(_where(("$", *location)), _message(error.message), location))
+    found.extend(_problem(error) for error in errors)
     return found
+
+
+def _problem(error: Any) -> SchemaProblem:
+    """The problem of a top-level error, located at its most precise sub-error: for an
+    ``anyOf``/``oneOf`` failure, the deepest of the alternatives' errors."""
+    chosen = error
+    while chosen.context:
+        deeper = max(chosen.context, key=lambda e: len(e.absolute_path))
+        if len(deeper.absolute_path) <= len(chosen.absolute_path):
+            break
+        chosen = deeper
+    location = tuple(chosen.absolute_path)
+    return SchemaProblem(_where(("$", *location)), _message(chosen.message), location)
 
 
 def prune(document: dict[str, Any], problems: list[SchemaProblem]) -> dict[str, Any]:

@@ -238,7 +238,13 @@ class _Writer:
                 out.append(f"{inner}<licenses>\n")
                 for choice in item:
                     if "expression" in choice:
-                        self.leaf(inner + "  ", "expression", choice["expression"])
+                        extra_attrs = "".join(
+                            f' {k}="{_escape_attribute(_text(v))}"'
+                            for k, v in choice.items()
+                            if k != "expression" and _is_scalar(v)
+                        )
+                        body = _escape(_text(choice["expression"]))
+                        out.append(f"{inner}  <expression{extra_attrs}>{body}</expression>\n")
                     else:
                         lic = _child(holder, "license")
                         self.element(inner + "  ", "license", choice["license"], "", lic)
@@ -380,7 +386,7 @@ def _convert(element: Any, tag: str, namespace: str, path: str, warnings: list[s
             out.setdefault("dependsOn", []).append(child.get("ref", ""))
         elif name == "licenses":
             out["licenses"] = [
-                {"expression": c.text or ""}
+                {**dict(c.attrib), "expression": c.text or ""}
                 if _local(c.tag) == "expression"
                 else {"license": _convert(c, "license", namespace, child_path, warnings)}
                 for c in child

@@ -48,6 +48,9 @@ class XmlType:
 class _Reader:
     def __init__(self, root: Any) -> None:
         self.named = {node.get("name"): node for node in root if node.tag == f"{_XS}complexType"}
+        self.attribute_groups = {
+            node.get("name"): node for node in root if node.tag == f"{_XS}attributeGroup"
+        }
         self.done: dict[str, XmlType] = {}
         self.root = root
 
@@ -85,6 +88,10 @@ class _Reader:
                     target.children[name] = (rank, self.element_type(child), many)
             elif local == "attribute" and child.get("name"):
                 target.attributes.add(child.get("name"))
+            elif local == "attributeGroup" and child.get("ref"):
+                group = self.attribute_groups.get(child.get("ref").split(":", 1)[-1])
+                if group is not None:
+                    self.fill(target, group, repeated=many)
             elif local in ("extension", "restriction"):
                 base = child.get("base", "")
                 if local == "extension" and node.tag == f"{_XS}simpleContent":
