@@ -13,6 +13,7 @@ from fmbom.cli._common import (
     add_strict,
     emit,
     read_input,
+    stdin_once,
     stream_is_terminal,
 )
 
@@ -71,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from fmbom.diff._report import render_json, render_markdown, render_text
     from fmbom.severity import parse_fail_on
 
+    stdin_once(args.old, args.new)
     policy = Policy.load(args.policy) if args.policy else Policy()
     overrides = dict(parse_severity_override(item) for item in args.severity)
     policy = policy.with_overrides(ignore=_checked_rules(args.ignore), severity=overrides)

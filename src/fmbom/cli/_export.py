@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Literal
 
-from fmbom.cli._common import EXIT_OK, add_output, add_strict, emit, read_input
+from fmbom.cli._common import EXIT_OK, add_output, add_strict, emit, read_input, stdin_once
 
 FORMATS = ("cyclonedx-json", "cyclonedx-xml")
 SPEC_VERSIONS = ("1.5", "1.6", "1.7")
@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from fmbom import cyclonedx
     from fmbom.io import read_bytes
 
+    stdin_once(args.file, args.merge)
     bom = read_input(args, args.file)
     encoding: Literal["json", "xml"] = "json" if args.format == "cyclonedx-json" else "xml"
     if args.merge:

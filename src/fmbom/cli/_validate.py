@@ -42,7 +42,7 @@ def _located(path: str, message: str) -> tuple[str, str]:
 
 def problems_of(raw: bytes, source: str) -> tuple[list[tuple[str, str]], str, str]:
     """Every problem of a BOM (path, message), what kind they are, a summary when valid."""
-    from fmbom.errors import BomValidationError, InputFormatError, ValidationError
+    from fmbom.errors import InputFormatError, ValidationError
     from fmbom.io import detect_format, loads_bom_with_report
 
     found: list[tuple[str, str]] = []
@@ -54,16 +54,12 @@ def problems_of(raw: bytes, source: str) -> tuple[list[tuple[str, str]], str, st
             return found, "schema problem(s)", ""
     try:
         bom, _ = loads_bom_with_report(raw, source=source, strict=True)
-    except BomValidationError as error:
-        for problem in getattr(error, "problems", [error]):
-            found.append(_located(problem.path, problem.message))
-        return found, "problem(s)", ""
     except ValidationError as error:
-        return [_located(error.path, error.message)], "problem(s)", ""
+        return [_located(p.path, p.message) for p in error.problems], "problem(s)", ""
     except InputFormatError as error:
         if not error.message.startswith("not valid CycloneDX"):
             raise
-        return [("$", error.message)], "problem(s)", ""
+        return [_located(p.path, p.message) for p in error.problems], "problem(s)", ""
     return [], "", f"{len(bom.components)} components, {len(bom.relations)} relations"
 
 

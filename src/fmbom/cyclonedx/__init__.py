@@ -47,7 +47,7 @@ from fmbom.cyclonedx._schema import (
 )
 from fmbom.cyclonedx._text import json_text
 from fmbom.cyclonedx._xml import parse_xml, to_xml
-from fmbom.errors import ExportError, InputFormatError
+from fmbom.errors import ExportError, InputFormatError, Problem
 
 __all__ = [
     "DEFAULT_SPEC_VERSION",
@@ -273,9 +273,11 @@ def _check_schema(
     if not found:
         return document, notes
     if strict:
-        lines = "; ".join(f"{p.path}: {p.message}" for p in found)
         raise InputFormatError(
-            f"not valid CycloneDX {version}: {len(found)} problem(s): {lines}", source
+            source=source,
+            problems=[
+                Problem("", f"not valid CycloneDX {version}: {p.path}: {p.message}") for p in found
+            ],
         )
     if raw is None:
         document = prune(document, found)

@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any, Final, NoReturn
 
 from fmbom.cyclonedx._schema import is_date_time, removal_order, remove_at
-from fmbom.errors import InputFormatError
+from fmbom.errors import InputFormatError, Problem
 
 __all__ = ["COMPONENT_TYPES", "DATA_FLOWS", "DATA_TYPES", "HASH_ALGORITHMS", "check_document"]
 
@@ -446,9 +446,12 @@ def check_document(
     checker.document(document)
     notes = checker.notes
     if checker.problems and strict:
-        listed = "; ".join(f"{path}: {problem}" for path, problem, _ in checker.problems)
         raise InputFormatError(
-            f"not valid CycloneDX {version}: {len(checker.problems)} problem(s): {listed}", source
+            source=source,
+            problems=[
+                Problem("", f"not valid CycloneDX {version}: {path}: {problem}")
+                for path, problem, _ in checker.problems
+            ],
         )
     if checker.repaired or checker.problems:
         document = copy.deepcopy(document)

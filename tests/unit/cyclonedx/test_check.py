@@ -72,7 +72,8 @@ def test_targeted_checks_find_the_problem_of_each_invalid_spec_document(path: Pa
     version = path.stem.rsplit("-", 1)[1]
     with pytest.raises(InputFormatError, match=PROBLEMS[kind]) as caught:
         _targeted(path.read_bytes(), path.name)
-    assert str(caught.value).startswith(f"{path.name}: not valid CycloneDX {version}: 1 problem")
+    assert str(caught.value).startswith(f"{path.name}: not valid CycloneDX {version}: ")
+    assert len(caught.value.problems) == 1
     notes = _targeted(path.read_bytes(), path.name, strict=False)
     assert any(re.match(PROBLEMS[kind], note) for note in notes)
 
@@ -218,8 +219,9 @@ def _library(**extra: object) -> dict[str, Any]:
 def test_targeted_checks_name_the_json_path(document: dict[str, Any], problem: str) -> None:
     with pytest.raises(InputFormatError) as caught:
         _targeted(json.dumps(document).encode())
-    assert str(caught.value).startswith("doc.json: not valid CycloneDX 1.6: 1 problem(s): ")
+    assert str(caught.value).startswith("doc.json: not valid CycloneDX 1.6: ")
     assert problem in str(caught.value)
+    assert len(caught.value.problems) == 1
     notes = _targeted(json.dumps(document).encode(), strict=False)
     assert any(note.startswith(problem) for note in notes)
     bom, warnings = cyclonedx.from_json_dict_with_report(document)

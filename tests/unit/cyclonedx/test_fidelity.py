@@ -471,4 +471,7 @@ def test_strict_refuses_what_best_effort_reads(
     assert len([line for line in err.splitlines() if line.startswith("fmbom: warning:")]) >= 3
     assert main(["show", str(path), "--strict"]) == 2
     _, err = capsys.readouterr()
-    assert "3 problem(s)" in err
+    lines = err.splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith("fmbom: error:") for line in lines)
+    assert all("not valid CycloneDX 1.6: $." in line for line in lines)
