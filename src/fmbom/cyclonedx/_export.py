@@ -19,6 +19,7 @@ import attrs
 
 from fmbom._version import __version__
 from fmbom.bom import Bom, Subject, Tool
+from fmbom.cyclonedx._card import approach, governance_card
 from fmbom.cyclonedx._carry import INLINE, NESTED_IN, SUBJECT_DEPENDS_ON, apply, marker
 from fmbom.cyclonedx._common import (
     ADAPTER_METHOD,
@@ -40,7 +41,6 @@ from fmbom.cyclonedx._common import (
 )
 from fmbom.cyclonedx._text import compact
 from fmbom.errors import ExportError
-from fmbom.governance import Evaluation, Governance
 from fmbom.model import (
     Adapter,
     AnyComponent,
@@ -54,7 +54,6 @@ from fmbom.model import (
     Relation,
     RelationKind,
     Router,
-    TrainingStage,
 )
 from fmbom.native import _CONVERTER
 
@@ -213,62 +212,12 @@ def _relation_value(relation: Relation, bom: Bom) -> str:
     return text
 
 
-def _approach(relations: Sequence[Relation]) -> str | None:
-    stages = {r.stage for r in relations if r.kind is RelationKind.TRAINED_ON}
-    if TrainingStage.PREFERENCE in stages:
-        return "reinforcement-learning"
-    if stages & {TrainingStage.SFT, TrainingStage.SAFETY}:
-        return "supervised"
-    if TrainingStage.PRETRAINING in stages:
-        return "self-supervised"
-    return None
-
-
-def _metric(evaluation: Evaluation) -> dict[str, Any]:
-    entry: dict[str, Any] = {"type": evaluation.metric}
-    if evaluation.value is not None:
-        entry["value"] = repr(evaluation.value)
-    entry["slice"] = evaluation.benchmark
-    if evaluation.value is not None and evaluation.uncertainty is not None:
-        entry["confidenceInterval"] = {
-            "lowerBound": repr(evaluation.value - evaluation.uncertainty),
-            "upperBound": repr(evaluation.value + evaluation.uncertainty),
-        }
-    return entry
-
-
-def _governance_card(governance: Governance | None, card: dict[str, Any]) -> None:
-    """Add quantitativeAnalysis and considerations for a governance record to ``card``."""
-    if governance is None:
-        return
-    if governance.evaluations:
-        card["quantitativeAnalysis"] = {
-            "performanceMetrics": [_metric(e) for e in governance.evaluations]
-        }
-    identity = governance.identity
-    if identity is None:
-        return
-    considerations: dict[str, Any] = {}
-    if identity.intended_users:
-        considerations["users"] = list(identity.intended_users)
-    if identity.intended_uses:
-        considerations["useCases"] = list(identity.intended_uses)
-    if identity.limitations:
-        considerations["technicalLimitations"] = list(identity.limitations)
-    if identity.ethical_considerations:
-        considerations["ethicalConsiderations"] = [
-            {"name": text} for text in identity.ethical_considerations
-        ]
-    if considerations:
-        card["considerations"] = considerations
-
-
 def _model_card(component: AnyComponent, outgoing: Sequence[Relation], bom: Bom) -> dict[str, Any]:
     """The model card of a model, adapter or guard model (never empty)."""
     parameters: dict[str, Any] = {}
-    approach = _approach(outgoing)
-    if approach is not None:
-        parameters["approach"] = {"type": approach}
+    found_approach = approach(outgoing)
+    if found_approach is not None:
+        parameters["approach"] = {"type": found_approach}
     model = component if isinstance(component, Model) else None
     if model is not None and model.task is not None:
         parameters["task"] = model.task
@@ -292,7 +241,7 @@ def _model_card(component: AnyComponent, outgoing: Sequence[Relation], bom: Bom)
         card["modelParameters"] = parameters
     props = []
     if model is not None:
-        _governance_card(model.governance, card)
+        governance_card(model.governance, card)
         if model.parameter_count is not None:
             props.append(_prop(PARAMETER_COUNT, str(model.parameter_count)))
         if model.context_length is not None:
@@ -551,7 +500,7 @@ def subject_json(subject: Subject, ref: str) -> dict[str, Any]:
     out["properties"] = subject_properties(subject, references)
     if model_unit:
         card: dict[str, Any] = {}
-        _governance_card(subject.governance, card)
+        governance_card(subject.governance, card)
         if card:
             out["modelCard"] = card
     return apply(out, subject.extensions)
