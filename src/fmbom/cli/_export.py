@@ -1,14 +1,22 @@
-"""``fmbom export IN --format cyclonedx-json|cyclonedx-xml``: write a CycloneDX ML-BOM."""
+"""``fmbom export IN --format FORMAT``: write a BOM as a CycloneDX ML-BOM or native JSON."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any, Literal
 
-from fmbom.cli._common import EXIT_OK, add_output, add_strict, emit, read_input, stdin_once
-
-FORMATS = ("cyclonedx-json", "cyclonedx-xml")
-SPEC_VERSIONS = ("1.5", "1.6", "1.7")
+from fmbom.cli._common import (
+    EXIT_OK,
+    CliError,
+    add_bom_format,
+    add_output,
+    add_strict,
+    emit,
+    read_input,
+    stdin_once,
+)
+from fmbom.cyclonedx import DEFAULT_SPEC_VERSION
+from fmbom.io import OutputFormat
 
 
 def register(subparsers: Any) -> None:
@@ -22,10 +30,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("file", metavar="IN", help="BOM file, or - for standard input")
-    parser.add_argument("--format", choices=FORMATS, default="cyclonedx-json")
-    parser.add_argument(
-        "--spec-version", choices=SPEC_VERSIONS, default="1.6", help="CycloneDX version"
-    )
+    add_bom_format(parser, OutputFormat.CYCLONEDX_JSON)
     parser.add_argument(
         "--merge",
         metavar="SBOM",
@@ -44,19 +49,26 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from fmbom import cyclonedx
-    from fmbom.io import read_bytes
+    from fmbom.io import dumps_bom, read_bytes
 
     stdin_once(args.file, args.merge)
+    chosen = OutputFormat(args.format)
+    if chosen is OutputFormat.NATIVE and (args.spec_version or args.merge):
+        raise CliError("--spec-version and --merge apply only to the cyclonedx formats")
     bom = read_input(args, args.file)
-    encoding: Literal["json", "xml"] = "json" if args.format == "cyclonedx-json" else "xml"
+    if chosen is OutputFormat.NATIVE:
+        emit(args, dumps_bom(bom, chosen))
+        return EXIT_OK
+    spec_version = args.spec_version or DEFAULT_SPEC_VERSION
+    encoding: Literal["json", "xml"] = "json" if chosen is OutputFormat.CYCLONEDX_JSON else "xml"
     if args.merge:
-        document, notes = cyclonedx.to_dict_with_report(bom, spec_version=args.spec_version)
+        document, notes = cyclonedx.to_dict_with_report(bom, spec_version=spec_version)
         sbom = cyclonedx.read_sbom(read_bytes(args.merge), args.merge)
         document, more = cyclonedx.fit(cyclonedx.merge(document, sbom))
         text = cyclonedx.write(document, encoding, check=True)
         notes += more
     else:
-        text, notes = cyclonedx.dumps_with_report(bom, encoding, spec_version=args.spec_version)
+        text, notes = cyclonedx.dumps_with_report(bom, encoding, spec_version=spec_version)
     for note in notes:
         sys.stderr.write(f"fmbom: warning: {args.file}: {note}\n")
     emit(args, text)

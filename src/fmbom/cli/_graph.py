@@ -10,10 +10,12 @@ from fmbom.cli._common import (
     CliError,
     add_output,
     add_strict,
+    choices,
     emit,
     read_input,
     stdin_once,
 )
+from fmbom.graph import GraphFormat
 
 
 def register(subparsers: Any) -> None:
@@ -34,9 +36,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("mermaid", "dot"),
-        default="mermaid",
-        help="output format (default: mermaid)",
+        choices=choices(GraphFormat),
+        default=GraphFormat.MERMAID.value,
+        help="output format",
     )
     parser.add_argument(
         "--diff", action="store_true", help="compare two BOMs: fmbom graph --diff OLD NEW"
@@ -52,11 +54,11 @@ def run(args: argparse.Namespace) -> int:
         usage = "--diff OLD NEW" if args.diff else "FILE (use --diff OLD NEW to compare two)"
         raise CliError(f"graph takes {usage}, got {len(args.files)} file(s)")
     stdin_once(*args.files)
-    from fmbom.graph import build, build_diff, to_dot, to_mermaid
+    from fmbom.graph import build, build_diff, render
 
     if args.diff:
         graph = build_diff(read_input(args, args.files[0]), read_input(args, args.files[1]))
     else:
         graph = build(read_input(args, args.files[0]))
-    emit(args, to_mermaid(graph) if args.format == "mermaid" else to_dot(graph))
+    emit(args, render(graph, args.format))
     return EXIT_OK

@@ -48,12 +48,14 @@ from fmbom.cyclonedx._schema import (
 from fmbom.cyclonedx._text import json_text
 from fmbom.cyclonedx._xml import parse_xml, to_xml
 from fmbom.errors import ExportError, InputFormatError, Problem
+from fmbom.vocabulary import Vocabulary
 
 __all__ = [
     "DEFAULT_SPEC_VERSION",
     "READ_VERSIONS",
     "SPEC_VERSIONS",
     "SchemaProblem",
+    "SpecVersion",
     "document_errors",
     "dumps",
     "dumps_with_report",
@@ -72,6 +74,14 @@ __all__ = [
 ]
 
 Format = Literal["json", "xml"]
+
+
+class SpecVersion(Vocabulary):
+    """The CycloneDX versions fmbom writes (the choices of ``--spec-version``)."""
+
+    V1_5 = "1.5"
+    V1_6 = "1.6"
+    V1_7 = "1.7"
 
 
 def _carries(bom: Bom) -> bool:
