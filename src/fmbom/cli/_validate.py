@@ -14,7 +14,7 @@ FORMATS = ("text", "json")
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "validate",
-        help="check that a BOM (native or CycloneDX) is valid and consistent",
+        help="check that a BOM (native, CycloneDX or SPDX 3) is valid and consistent",
         description=(
             "Read a BOM and check it: the official schema of a CycloneDX document (every "
             "problem with its JSON path or XML line), then structure, field values, unknown "
@@ -46,7 +46,14 @@ def problems_of(raw: bytes, source: str) -> tuple[list[tuple[str, str]], str, st
     from fmbom.io import detect_format, loads_bom_with_report
 
     found: list[tuple[str, str]] = []
-    if detect_format(raw, source) != "native":
+    kind = detect_format(raw, source)
+    if kind == "spdx3-json":
+        from fmbom import spdx
+
+        found = [_located("", str(p)) for p in spdx.schema_errors(json.loads(raw))]
+        if found:
+            return found, "SPDX 3.0.1 schema problem(s)", ""
+    elif kind != "native":
         from fmbom import cyclonedx
 
         found = [(p.path, p.message) for p in cyclonedx.problems(raw, source)]
