@@ -21,6 +21,7 @@ __all__ = [
     "EXPORTER_PROPERTY",
     "KIND_PROPERTY",
     "NAMESPACE",
+    "OWN_PROPERTY_PREFIXES",
     "RELATION_PROPERTY",
     "SPEC_VERSIONS",
     "USER_PREFIX",
@@ -46,6 +47,9 @@ GOVERNANCE_PROPERTY: Final = "fmbom:governance"
 EXPORTER_PROPERTY: Final = "fmbom:exporter"
 SUBJECT_PREFIX: Final = "fmbom:subject:"
 USER_PREFIX: Final = "fmbom:user:"
+#: Property namespaces fmbom itself writes as component properties (the scanner's facts):
+#: carried as they are, not under ``fmbom:user:``.
+OWN_PROPERTY_PREFIXES: Final = ("fmbom:scan:",)
 IMPORT_PREFIX: Final = "fmbom:import:"
 PARAMETER_COUNT: Final = "cdx:ai-ml:model:parameter:count"
 CONTEXT_LENGTH: Final = "cdx:ai-ml:model:hyperparameter:context_length"

@@ -25,6 +25,7 @@ from fmbom.cyclonedx._common import (
     EXPORTER_PROPERTY,
     GOVERNANCE_PROPERTY,
     KIND_PROPERTY,
+    OWN_PROPERTY_PREFIXES,
     PARAMETER_COUNT,
     RELATION_PROPERTY,
     SPEC_VERSIONS,
@@ -134,7 +135,9 @@ def _references(items: Iterable[ExternalReference]) -> list[dict[str, Any]]:
 def _user_properties(items: Iterable[Property]) -> list[dict[str, str]]:
     out = []
     for prop in items:
-        name = USER_PREFIX + prop.name if prop.name.startswith("fmbom:") else prop.name
+        # fmbom's own namespaces (what scan writes) pass as they are: never fmbom:user:fmbom:...
+        own = prop.name.startswith(OWN_PROPERTY_PREFIXES)
+        name = USER_PREFIX + prop.name if prop.name.startswith("fmbom:") and not own else prop.name
         out.append({"name": name, "value": prop.value})
     return out
 
@@ -459,8 +462,10 @@ def _subject(subject: Subject, ref: str) -> dict[str, Any]:
                 encode_value(subject.external_references),
             )
         )
-    if subject.serves_end_users:
-        props.append(_prop(SUBJECT_PREFIX + "serves-end-users", "true"))
+    if subject.serves_end_users is not None:
+        props.append(
+            _prop(SUBJECT_PREFIX + "serves-end-users", encode_value(subject.serves_end_users))
+        )
     if subject.governance is not None:
         props.append(_prop(SUBJECT_PREFIX + "governance", encode_value(subject.governance)))
     out["properties"] = props

@@ -26,6 +26,7 @@ from fmbom.cyclonedx._common import (
     EXPORTER_PROPERTY,
     IMPORT_PREFIX,
     KIND_PROPERTY,
+    OWN_PROPERTY_PREFIXES,
     PARAMETER_COUNT,
     READ_VERSIONS,
     RELATION_PROPERTY,
@@ -416,6 +417,8 @@ class _Reader:
                 self.own_relation(entry.ref, prop.value, entry.path)
             elif name.startswith(USER_PREFIX):
                 props.append(Property(name=name[len(USER_PREFIX) :], value=prop.value))
+            elif name.startswith(OWN_PROPERTY_PREFIXES):
+                props.append(prop)
             elif name.startswith("fmbom:"):
                 field = name[len("fmbom:") :].replace("-", "_")
                 if field in types and field not in ("ref", "properties"):

@@ -245,6 +245,11 @@ class _Pair:
 
     @property
     def same_version(self) -> bool:
+        """The versions did not change. A part without a version of its own (weights, a
+        tokenizer: a scan gives them none) is versioned by the release the BOM describes."""
+        if self.a.version is None and self.b.version is None:
+            old, new = self.out.old.metadata.subject, self.out.new.metadata.subject
+            return old.version == new.version
         return self.a.version == self.b.version
 
     def add(self, rule: RuleId, message: str, **kwargs: Any) -> None:
@@ -351,7 +356,7 @@ def _digest_rule(p: _Pair) -> RuleId:
 
 def _digest_message(p: _Pair, what: str) -> str:
     if p.same_version:
-        version = p.b.version or "(none)"
+        version = p.b.version or p.out.new.metadata.subject.version or "(none)"
         return f"{what} changed but the version {version} did not"
     return f"{what} changed with the version"
 

@@ -582,3 +582,49 @@ def test_version_names_the_release_not_its_parts(run: Run, data: Data) -> None:
 def test_rescan_of_an_unchanged_folder_diffs_clean(run: Run, data: Data) -> None:
     for folder in ("granite-3.1-1b-a400m-instruct", "datasets", "genz-70b-gptq"):
         assert not diff(run(data(folder)).bom, run(data(folder), use_cache=False).bom).changes
+
+
+def test_changed_weights_under_a_new_release_version_are_not_critical(
+    run: Run, copy_of: Callable[[str], Path]
+) -> None:
+    root = copy_of("fracast")
+    old = run(root, version="1.0").bom
+    weights = root / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:-1] + b"\x01")
+    same = run(root, version="1.0").bom
+    bumped = run(root, version="1.1").bom
+    assert "digest-changed-same-version" in {c.rule for c in diff(old, same).changes}
+    rules = {c.rule for c in diff(old, bumped).changes if c.subject.kind == "weights"}
+    assert rules == {"digest-changed"}
+
+
+def test_scan_properties_are_not_double_prefixed_in_cyclonedx(run: Run, data: Data) -> None:
+    from fmbom import cyclonedx
+
+    bom = run(data("genz-70b-gptq")).bom
+    document = json.loads(cyclonedx.dumps(bom))
+    names = [p["name"] for c in document["components"] for p in c.get("properties", ())]
+    assert "fmbom:scan:file" in names
+    assert not [n for n in names if n.startswith("fmbom:user:fmbom:")]
+    assert cyclonedx.loads(json.dumps(document)) == bom
+
+
+def test_check_on_a_scanned_dataset_asks_nothing_of_models(run: Run, data: Data) -> None:
+    from fmbom.check import check
+
+    result = check(run(data("legacy-dataset-card")).bom)
+    sections = {f.section.value for f in result.findings if f.subject.ref is None}
+    assert "post-training" not in sections
+    assert "evaluation" not in sections
+    assert "identity" in sections  # still missing: the card states no provider or uses
+
+
+def test_check_on_a_scanned_model_uses_the_cards_identity(run: Run, tmp_path: Path) -> None:
+    from fmbom.check import check
+
+    card = "---\nlicense: mit\nmodel_creator: Example Labs\n---\n## Intended Use\n\nTickets.\n"
+    root = _write(tmp_path / "m", {"config.json": {"model_type": "x"}, "README.md": card})
+    findings = check(run(root).bom).findings
+    model_sections = {f.section.value for f in findings if f.subject.ref == "model"}
+    assert "identity" not in model_sections
+    assert "training-data" in model_sections  # what the card does not state is still asked
