@@ -387,6 +387,19 @@ class WeightFile:
     path: str = attrs.field(validator=v.non_empty)
     size: int | None = attrs.field(default=None, validator=v.non_negative)
     digest: Digest | None = None
+    #: The file is a Git LFS pointer: size and digest are those of the content it names.
+    lfs_pointer: bool = False
+
+
+# The evidence types (a component's files, the sources of its fields) hold a Digest: imported
+# once Digest exists, so that either module can be imported first.
+from fmbom.evidence import (  # noqa: E402
+    DtypeCount,
+    FieldSource,
+    FileRecord,
+    sort_files,
+    sort_sources,
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -440,6 +453,10 @@ def _weight_files(items: Iterable[WeightFile]) -> tuple[WeightFile, ...]:
     return tuple(items)
 
 
+def _dtype_counts(items: Iterable[DtypeCount]) -> tuple[DtypeCount, ...]:
+    return tuple(sorted(items, key=lambda d: d.dtype))
+
+
 def _special_tokens(items: Iterable[SpecialToken]) -> tuple[SpecialToken, ...]:
     return tuple(items)
 
@@ -469,6 +486,8 @@ class Component:
     )
     description: str | None = None
     properties: tuple[Property, ...] = attrs.field(default=(), converter=_sort_properties)
+    #: Where each field's value was read (a scan fills it; see fmbom.evidence).
+    sources: tuple[FieldSource, ...] = attrs.field(default=(), converter=sort_sources)
 
     def __attrs_post_init__(self) -> None:
         seen: set[HashAlgorithm] = set()
@@ -510,6 +529,9 @@ class Model(Component):
     context_length: int | None = attrs.field(default=None, validator=v.positive)
     access_route: AccessRoute | None = None
     governance: Governance | None = None
+    languages: tuple[str, ...] = attrs.field(default=(), converter=v.unique_sorted_strings)
+    #: Files of the model that are not its weights or tokenizer: configs, card, licence...
+    files: tuple[FileRecord, ...] = attrs.field(default=(), converter=sort_files)
 
 
 @attrs.frozen(kw_only=True)
@@ -524,6 +546,8 @@ class Weights(Component):
     quantization: Quantization | None = None
     shard_count: int | None = attrs.field(default=None, validator=v.positive)
     parameter_count: int | None = attrs.field(default=None, validator=v.non_negative)
+    #: Parameters per dtype, as the headers state them.
+    dtypes: tuple[DtypeCount, ...] = attrs.field(default=(), converter=_dtype_counts)
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
@@ -552,6 +576,7 @@ class Tokenizer(Component):
     vocab_size: int | None = attrs.field(default=None, validator=v.non_negative)
     special_tokens: tuple[SpecialToken, ...] = attrs.field(default=(), converter=_special_tokens)
     chat_template_digest: Digest | None = None
+    files: tuple[FileRecord, ...] = attrs.field(default=(), converter=sort_files)
 
 
 @attrs.frozen(kw_only=True)
@@ -566,6 +591,8 @@ class Adapter(Component):
     dropout: float | None = attrs.field(default=None, validator=v.fraction)
     target_modules: tuple[str, ...] = attrs.field(default=(), converter=v.unique_sorted_strings)
     base_model_name: str | None = None
+    languages: tuple[str, ...] = attrs.field(default=(), converter=v.unique_sorted_strings)
+    files: tuple[FileRecord, ...] = attrs.field(default=(), converter=sort_files)
 
 
 @attrs.frozen(kw_only=True)
@@ -584,6 +611,9 @@ class Dataset(Component):
     sensitivity: Sensitivity | None = None
     copyright_status: str | None = None
     known_exclusions: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
+    languages: tuple[str, ...] = attrs.field(default=(), converter=v.unique_sorted_strings)
+    #: The data files (and card) of the dataset, with their digests.
+    files: tuple[FileRecord, ...] = attrs.field(default=(), converter=sort_files)
 
 
 @attrs.frozen(kw_only=True)

@@ -29,9 +29,11 @@ from fmbom.diff._rules import RULES, RuleId
 from fmbom.governance import Evaluation, Governance
 from fmbom.licenses import licenses_key
 from fmbom.model import (
+    Adapter,
     AnyComponent,
     Component,
     ComponentKind,
+    Dataset,
     Digest,
     ExternalReference,
     GuardModel,
@@ -421,9 +423,9 @@ def _weights(p: _Pair) -> tuple[Weights, Weights]:
 
 
 def _compare_files(p: _Pair) -> None:
-    old, new = _weights(p)
-    a = {f.path: f for f in old.files}
-    b = {f.path: f for f in new.files}
+    """A file's content changed, came or went: a digest rule (the artifact's content)."""
+    a = {f.path: f for f in getattr(p.a, "files", ())}
+    b = {f.path: f for f in getattr(p.b, "files", ())}
     for path in sorted(set(a) | set(b)):
         x, y = a.get(path), b.get(path)
         if x == y:
@@ -450,6 +452,18 @@ def _compare_files(p: _Pair) -> None:
             p.field_changed(f"files[{path}].digest", x.digest, y.digest)
         if x.size != y.size:
             p.field_changed(f"files[{path}].size", x.size, y.size)
+        if x.lfs_pointer != y.lfs_pointer:
+            p.field_changed(f"files[{path}].lfs_pointer", x.lfs_pointer, y.lfs_pointer)
+
+
+def _compare_unit_files(p: _Pair) -> None:
+    """The files documenting a model or adapter (card, configs, licence): one info change
+    per file, since their facts are compared field by field already."""
+    a = {f.path: f for f in getattr(p.a, "files", ())}
+    b = {f.path: f for f in getattr(p.b, "files", ())}
+    for path in sorted(set(a) | set(b)):
+        if a.get(path) != b.get(path):
+            p.field_changed(f"files[{path}]", a.get(path), b.get(path))
 
 
 def _compare_format(p: _Pair) -> None:
@@ -488,7 +502,11 @@ _ENDPOINT = _special(RuleId.PROVIDER_CHANGED, "endpoint", "endpoint")
 _FIELD_RULES: dict[type[Component], dict[str, Callable[[_Pair], None]]] = {
     Model: {
         "access_route": _special(RuleId.ACCESS_ROUTE_CHANGED, "access_route", "access route"),
+        "files": _compare_unit_files,
     },
+    Adapter: {"files": _compare_unit_files},
+    # a data file changed under the same card is a silent data change: a digest rule
+    Dataset: {"files": _compare_files},
     Weights: {
         "files": _compare_files,
         "format": _compare_format,
@@ -501,6 +519,7 @@ _FIELD_RULES: dict[type[Component], dict[str, Callable[[_Pair], None]]] = {
         "chat_template_digest": _special(
             RuleId.TOKENIZER_CHANGED, "chat_template_digest", "chat template digest"
         ),
+        "files": _compare_files,
     },
     GuardModel: {"endpoint": _ENDPOINT},
     Router: {"endpoint": _ENDPOINT},

@@ -64,7 +64,7 @@ def _safetensors(tensors: dict[str, tuple[str, list[int]]]) -> bytes:
 
 
 def _file_lines(component: Any) -> list[str]:
-    return [p.value for p in component.properties if p.name == "fmbom:scan:file"]
+    return [f"{f.digest} {f.size} {f.path}" for f in component.files]
 
 
 # --- the one table of weight formats --------------------------------------------------------
@@ -390,8 +390,10 @@ def test_legacy_dataset_card_keys_read_like_the_new_ones(
 ) -> None:
     old = run(data("legacy-dataset-card")).bom
     dataset = old.component("dataset")
+    assert isinstance(dataset, Dataset)
     assert dataset.licenses == ("CC-BY-SA-3.0",)
-    assert dataset.property("fmbom:scan:language") == "en"
+    assert dataset.languages == ("en",)
+    assert old.component("dataset").sources
     text = (data("legacy-dataset-card") / "README.md").read_text()
     new_text = text.replace("languages:", "language:").replace("licenses:", "license:")
     new_root = tmp_path / "legacy-dataset-card"
@@ -401,7 +403,12 @@ def test_legacy_dataset_card_keys_read_like_the_new_ones(
     assert new.component("dataset").licenses == dataset.licenses
     changes = diff(old, new).changes
     # only the card file's own digest differs
-    assert [c.field for c in changes] == ["properties.fmbom:scan:file"]
+    # the card file's digest, and the keys the sources name, are all that differ
+    assert sorted(str(c.field) for c in changes) == [
+        "files[README.md].digest",
+        "files[README.md].size",
+        "sources",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -604,7 +611,7 @@ def test_scan_properties_are_not_double_prefixed_in_cyclonedx(run: Run, data: Da
     bom = run(data("genz-70b-gptq")).bom
     document = json.loads(cyclonedx.dumps(bom))
     names = [p["name"] for c in document["components"] for p in c.get("properties", ())]
-    assert "fmbom:scan:file" in names
+    assert "fmbom:scan:quantization:desc_act" in names
     assert not [n for n in names if n.startswith("fmbom:user:fmbom:")]
     assert cyclonedx.loads(json.dumps(document)) == bom
 
@@ -628,3 +635,66 @@ def test_check_on_a_scanned_model_uses_the_cards_identity(run: Run, tmp_path: Pa
     model_sections = {f.section.value for f in findings if f.subject.ref == "model"}
     assert "identity" not in model_sections
     assert "training-data" in model_sections  # what the card does not state is still asked
+
+
+# --- typed files: diff sees a silent data change ---------------------------------------------
+
+
+def _dataset_folder(root: Path, rows: bytes) -> Path:
+    card = (Path(__file__).parents[2] / "data/scan/datasets/gsm8k/README.md").read_text()
+    return _write(
+        root,
+        {"README.md": card, "main/train-00000-of-00001.parquet": rows, "main/test.parquet": b"T"},
+    )
+
+
+def test_changed_data_file_under_the_same_card_is_critical(run: Run, tmp_path: Path) -> None:
+    root = _dataset_folder(tmp_path / "gsm8k", b"PAR1 rows v1")
+    old = run(root).bom
+    dataset = old.component("dataset")
+    assert isinstance(dataset, Dataset)
+    assert [f.path for f in dataset.files] == [
+        "README.md",
+        "main/test.parquet",
+        "main/train-00000-of-00001.parquet",
+    ]
+    (root / "main/train-00000-of-00001.parquet").write_bytes(b"PAR1 rows v2")
+    changes = diff(old, run(root).bom).changes
+    (change,) = changes
+    assert change.rule == "digest-changed-same-version"
+    assert change.severity.value == "critical"
+    assert change.field == "files[main/train-00000-of-00001.parquet].digest"
+    # a removed data file is a content change too
+    (root / "main/test.parquet").unlink()
+    rules = {c.rule for c in diff(old, run(root).bom).changes}
+    assert rules == {"digest-changed-same-version"}
+
+
+def test_changed_tokenizer_file_is_a_content_change(
+    run: Run, copy_of: Callable[[str], Path]
+) -> None:
+    root = copy_of("all-minilm-l6-v2")
+    old = run(root).bom
+    with (root / "vocab.txt").open("a") as handle:
+        handle.write("[extra]\n")
+    changes = diff(old, run(root).bom).changes
+    found = [(c.rule, c.severity.value, c.field) for c in changes if c.subject.kind == "tokenizer"]
+    assert found == [
+        ("digest-changed-same-version", "critical", "files[vocab.txt].digest"),
+        ("field-changed", "info", "files[vocab.txt].size"),
+    ]
+
+
+def test_unit_files_and_sources_round_trip_native(run: Run, data: Data) -> None:
+    from fmbom.native import dumps, loads
+
+    bom = run(data("genz-70b-gptq")).bom
+    model = bom.component("model")
+    assert isinstance(model, Model)
+    assert {f.path for f in model.files} >= {"README.md", "quantize_config.json", "config.json"}
+    assert loads(dumps(bom)) == bom
+    parameter = {s.field: s for s in bom.component("weights").sources}
+    assert (parameter["quantization"].file, parameter["quantization"].locator) == (
+        "config.json",
+        "quantization_config",
+    )
