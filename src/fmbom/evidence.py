@@ -11,16 +11,19 @@ fields of the object model, so native JSON, CycloneDX and diff carry them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 
 import attrs
 
+from fmbom import _convert as c
 from fmbom import _validate as v
-from fmbom.model import Digest
+from fmbom.errors import ValidationError
+from fmbom.values import Digest
 
 __all__ = ["DtypeCount", "FieldSource", "FileRecord", "sort_files", "sort_sources"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.named)
 class FileRecord:
     """One file of a component: its path (relative to the scanned root), size and digest.
 
@@ -34,7 +37,7 @@ class FileRecord:
     lfs_pointer: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.named)
 class FieldSource:
     """Where the value of one field came from.
 
@@ -55,7 +58,7 @@ class FieldSource:
         return f"{self.file} {self.locator} ({how})"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.named)
 class DtypeCount:
     """How many parameters a weights artifact holds in one dtype."""
 
@@ -64,13 +67,18 @@ class DtypeCount:
 
 
 def sort_files(items: Iterable[FileRecord]) -> tuple[FileRecord, ...]:
-    """Files in path order (a component's files are a set keyed by path)."""
-    return tuple(sorted(items, key=lambda f: f.path))
+    """Files in path order; a path listed twice is a :class:`ValidationError`."""
+    files = sorted(c.items_of(FileRecord, items, "a FileRecord"), key=lambda f: f.path)
+    for index, (first, second) in enumerate(pairwise(files)):
+        if first.path == second.path:
+            raise ValidationError(f"file path {first.path!r} is listed twice", f"[{index + 1}]")
+    return tuple(files)
 
 
 def sort_sources(items: Iterable[FieldSource]) -> tuple[FieldSource, ...]:
-    """Sources in field order, one per field."""
-    found: dict[str, FieldSource] = {}
-    for item in items:
-        found.setdefault(item.field, item)
-    return tuple(found[k] for k in sorted(found))
+    """Sources in field order; a field with two sources is a :class:`ValidationError`."""
+    sources = sorted(c.items_of(FieldSource, items, "a FieldSource"), key=lambda s: s.field)
+    for index, (first, second) in enumerate(pairwise(sources)):
+        if first.field == second.field:
+            raise ValidationError(f"field {first.field!r} has two sources", f"[{index + 1}]")
+    return tuple(sources)
