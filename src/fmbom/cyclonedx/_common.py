@@ -12,6 +12,7 @@ from typing import Any, Final
 
 import attrs
 
+from fmbom.evidence import FieldSource
 from fmbom.model import ComponentKind, Software, SoftwareRole
 from fmbom.native import _CONVERTER
 
@@ -23,6 +24,7 @@ __all__ = [
     "NAMESPACE",
     "OWN_PROPERTY_PREFIXES",
     "RELATION_PROPERTY",
+    "SOURCE_PREFIX",
     "SPEC_VERSIONS",
     "USER_PREFIX",
     "decode_field",
@@ -31,6 +33,8 @@ __all__ = [
     "field_property",
     "field_types",
     "no_gc",
+    "read_source",
+    "source_value",
 ]
 
 #: The CycloneDX versions fmbom writes.
@@ -50,6 +54,29 @@ USER_PREFIX: Final = "fmbom:user:"
 #: Property namespaces fmbom itself writes as component properties (the scanner's facts):
 #: carried as they are, not under ``fmbom:user:``.
 OWN_PROPERTY_PREFIXES: Final = ("fmbom:scan:",)
+#: ``fmbom:source:<field>``: where a field's value was read (``Component.sources``).
+SOURCE_PREFIX: Final = "fmbom:source:"
+
+
+def source_value(source: FieldSource) -> str:
+    """A field source as a property value: ``{"derived":..,"file":..,"locator":..}``."""
+    return dumps_compact(
+        {"derived": source.derived, "file": source.file, "locator": source.locator}
+    )
+
+
+def read_source(field: str, raw: str) -> FieldSource:
+    """The field source a ``fmbom:source:<field>`` property holds; ValueError or TypeError
+    when malformed."""
+    plain = json.loads(raw)
+    if not isinstance(plain, dict) or set(plain) != {"derived", "file", "locator"}:
+        raise ValueError("expected an object with derived, file and locator")
+    derived, file, locator = plain["derived"], plain["file"], plain["locator"]
+    if not isinstance(derived, bool) or not isinstance(file, str) or not isinstance(locator, str):
+        raise TypeError("derived must be true or false, file and locator strings")
+    return FieldSource(field=field, file=file, locator=locator, derived=derived)
+
+
 IMPORT_PREFIX: Final = "fmbom:import:"
 PARAMETER_COUNT: Final = "cdx:ai-ml:model:parameter:count"
 CONTEXT_LENGTH: Final = "cdx:ai-ml:model:hyperparameter:context_length"

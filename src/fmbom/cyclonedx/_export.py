@@ -28,12 +28,14 @@ from fmbom.cyclonedx._common import (
     OWN_PROPERTY_PREFIXES,
     PARAMETER_COUNT,
     RELATION_PROPERTY,
+    SOURCE_PREFIX,
     SPEC_VERSIONS,
     SUBJECT_PREFIX,
     USER_PREFIX,
     cdx_type,
     encode_value,
     field_property,
+    source_value,
 )
 from fmbom.cyclonedx._text import compact
 from fmbom.errors import ExportError
@@ -373,7 +375,8 @@ def _properties(
 ) -> list[dict[str, str]]:
     props = [_prop(KIND_PROPERTY, component.kind.value)]
     governance = getattr(component, "governance", None)
-    skip.add("governance")
+    skip.update(("governance", "sources"))
+    props.extend(_prop(SOURCE_PREFIX + s.field, source_value(s)) for s in component.sources)
     if governance is not None:
         props.append(_prop(GOVERNANCE_PROPERTY, encode_value(governance)))
     props.extend(_field_properties(component, skip))

@@ -30,11 +30,13 @@ from fmbom.cyclonedx._common import (
     PARAMETER_COUNT,
     READ_VERSIONS,
     RELATION_PROPERTY,
+    SOURCE_PREFIX,
     SUBJECT_PREFIX,
     USER_PREFIX,
     decode_field,
     dumps_compact,
     field_types,
+    read_source,
 )
 from fmbom.errors import BomValidationError, FmbomError, InputFormatError, ValidationError
 from fmbom.governance import (
@@ -419,6 +421,14 @@ class _Reader:
                 props.append(Property(name=name[len(USER_PREFIX) :], value=prop.value))
             elif name.startswith(OWN_PROPERTY_PREFIXES):
                 props.append(prop)
+            elif name.startswith(SOURCE_PREFIX) and "sources" in types:
+                try:
+                    source = read_source(name[len(SOURCE_PREFIX) :], prop.value)
+                except (ValueError, TypeError, ValidationError) as error:
+                    raise InputFormatError(
+                        f"{entry.path}: property {name} cannot be read: {error}", self.source
+                    ) from None
+                fields["sources"] = (*fields.get("sources", ()), source)
             elif name.startswith("fmbom:"):
                 field = name[len("fmbom:") :].replace("-", "_")
                 if field in types and field not in ("ref", "properties"):

@@ -698,3 +698,58 @@ def test_unit_files_and_sources_round_trip_native(run: Run, data: Data) -> None:
         "config.json",
         "quantization_config",
     )
+
+
+@pytest.mark.parametrize("encoding", ["json", "xml"])
+def test_sources_travel_as_fmbom_source_properties(run: Run, data: Data, encoding: str) -> None:
+    from fmbom import cyclonedx
+
+    bom = run(data("devstral-small-2507")).bom
+    weights = bom.component("weights")
+    stated = {s.field: s for s in weights.sources}["parameter_count"]
+    assert (stated.file, stated.locator, stated.derived) == (
+        "model.safetensors.index.json",
+        "metadata.total_parameters",
+        False,
+    )
+    text = cyclonedx.dumps(bom, format=encoding)  # type: ignore[arg-type]
+    assert cyclonedx.schema_errors(text) == []
+    if encoding == "json":
+        component = next(c for c in json.loads(text)["components"] if c["bom-ref"] == "weights")
+        props = {p["name"]: p["value"] for p in component["properties"]}
+        assert json.loads(props["fmbom:source:parameter_count"]) == {
+            "derived": False,
+            "file": "model.safetensors.index.json",
+            "locator": "metadata.total_parameters",
+        }
+    assert cyclonedx.loads(text) == bom
+
+
+def test_malformed_source_property_is_an_input_error(run: Run, data: Data) -> None:
+    from fmbom import cyclonedx
+    from fmbom.errors import InputFormatError
+
+    text = cyclonedx.dumps(run(data("devstral-small-2507")).bom)
+    broken = text.replace('"derived\\":false', '"derived\\":\\"no\\"', 1)
+    assert broken != text
+    with pytest.raises(InputFormatError, match="fmbom:source:"):
+        cyclonedx.loads(broken)
+
+
+def test_show_provenance(run: Run, data: Data, tmp_path: Path, capsys: Any) -> None:
+    from fmbom.cli import main
+    from fmbom.native import dumps
+
+    path = tmp_path / "bom.json"
+    path.write_text(dumps(run(data("devstral-small-2507")).bom))
+    assert main(["show", str(path), "--provenance"]) == 0
+    out = capsys.readouterr().out
+    assert "weights model.safetensors [weights]" in out
+    assert (
+        "  parameter_count <- model.safetensors.index.json metadata.total_parameters (stated)"
+        in out
+    )
+    assert "  name <- . folder name (derived)" in out
+    assert "  file README.md: " in out
+    assert main(["show", str(path)]) == 0
+    assert "Provenance" not in capsys.readouterr().out
