@@ -21,22 +21,26 @@ import attrs
 
 from fmbom.bom import Bom
 from fmbom.model import AnyComponent, ComponentKind, Relation
+from fmbom.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from fmbom.diff import DiffResult
 
 __all__ = [
+    "DETAIL_FIELDS",
     "SHAPES",
     "SYSTEM_KIND",
     "SYSTEM_SHAPE",
     "Edge",
     "Graph",
+    "GraphFormat",
     "Node",
     "Shape",
     "Status",
     "build",
     "build_diff",
     "edge_label",
+    "render",
     "shape_of",
     "to_dot",
     "to_mermaid",
@@ -111,12 +115,26 @@ def edge_label(relation: Relation) -> str:
     return " ".join(parts)
 
 
+#: The field a node shows after its kind, by kind (None: the kind alone).
+DETAIL_FIELDS: Final[Mapping[ComponentKind, str | None]] = MappingProxyType(
+    {
+        ComponentKind.MODEL: "role",
+        ComponentKind.WEIGHTS: "format",
+        ComponentKind.TOKENIZER: None,
+        ComponentKind.ADAPTER: "method",
+        ComponentKind.DATASET: "purpose",
+        ComponentKind.GUARD_MODEL: "position",
+        ComponentKind.ROUTER: "strategy",
+        ComponentKind.INFERENCE_PROVIDER: None,
+        ComponentKind.SOFTWARE: "role",
+    }
+)
+
+
 def _detail(component: AnyComponent) -> str | None:
-    for attribute in ("role", "purpose", "format", "method", "position", "strategy"):
-        value = getattr(component, attribute, None)
-        if value is not None:
-            return str(value)
-    return None
+    field = DETAIL_FIELDS[component.kind]
+    value = getattr(component, field) if field is not None else None
+    return str(value) if value is not None else None
 
 
 def _node(component: AnyComponent, node_id: str, status: Status = Status.SAME) -> Node:
@@ -393,3 +411,16 @@ def to_dot(graph: Graph) -> str:
         lines.append(f"  {edge.source} -> {edge.target} [{', '.join(attributes)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+class GraphFormat(Vocabulary):
+    """The formats of a lineage picture (the choices of ``fmbom graph --format``)."""
+
+    MERMAID = "mermaid"
+    DOT = "dot"
+
+
+def render(graph: Graph, format: GraphFormat | str) -> str:  # noqa: A002 - the CLI's name
+    """``graph`` as Mermaid or Graphviz DOT text."""
+    chosen = GraphFormat.coerce(format, "format")
+    return to_dot(graph) if chosen is GraphFormat.DOT else to_mermaid(graph)
