@@ -23,6 +23,7 @@ __all__ = [
     "KIND_PROPERTY",
     "NAMESPACE",
     "OWN_PROPERTY_PREFIXES",
+    "RECORDED_TOOL_PROPERTY",
     "RELATION_PROPERTY",
     "SOURCE_PREFIX",
     "SPEC_VERSIONS",
@@ -56,6 +57,8 @@ USER_PREFIX: Final = "fmbom:user:"
 OWN_PROPERTY_PREFIXES: Final = ("fmbom:scan:",)
 #: ``fmbom:source:<field>``: where a field's value was read (``Component.sources``).
 SOURCE_PREFIX: Final = "fmbom:source:"
+#: On the exporter's tool entry: the BOM itself names this fmbom as its first tool.
+RECORDED_TOOL_PROPERTY: Final = "fmbom:recorded-tool"
 
 
 def source_value(source: FieldSource) -> str:

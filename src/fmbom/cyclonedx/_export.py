@@ -27,6 +27,7 @@ from fmbom.cyclonedx._common import (
     KIND_PROPERTY,
     OWN_PROPERTY_PREFIXES,
     PARAMETER_COUNT,
+    RECORDED_TOOL_PROPERTY,
     RELATION_PROPERTY,
     SOURCE_PREFIX,
     SPEC_VERSIONS,
@@ -516,12 +517,21 @@ def build_document(bom: Bom, spec_version: str = "1.6") -> dict[str, Any]:
     metadata: dict[str, Any] = {}
     if bom.metadata.timestamp is not None:
         metadata["timestamp"] = _CONVERTER.unstructure(bom.metadata.timestamp)
-    tools = [_tool(Tool(name="fmbom", version=__version__), exporter=True)]
+    exporter = Tool(name="fmbom", version=__version__)
+    exporter_entry = _tool(exporter, exporter=True)
+    # A BOM this fmbom made (a scan) names it first: one entry stands for both, so fmbom is
+    # listed once; the importer reads it back as the BOM's own tool.
+    made_here = bom.metadata.tools[:1] == (exporter,)
+    if made_here:
+        exporter_entry["properties"].append(_prop(RECORDED_TOOL_PROPERTY, "true"))
+    tools = [exporter_entry]
     seen_tools: dict[Tool, int] = {}
-    for tool in bom.metadata.tools:
-        tool_entry = _tool(tool)
+    for index, tool in enumerate(bom.metadata.tools):
         count = seen_tools.get(tool, 0)
         seen_tools[tool] = count + 1
+        if made_here and index == 0:
+            continue
+        tool_entry = _tool(tool)
         if count:
             # The schema wants distinct tool entries; a repeated tool is told apart by number.
             tool_entry["properties"] = [_prop("fmbom:occurrence", str(count + 1))]

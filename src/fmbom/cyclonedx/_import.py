@@ -29,6 +29,7 @@ from fmbom.cyclonedx._common import (
     OWN_PROPERTY_PREFIXES,
     PARAMETER_COUNT,
     READ_VERSIONS,
+    RECORDED_TOOL_PROPERTY,
     RELATION_PROPERTY,
     SOURCE_PREFIX,
     SUBJECT_PREFIX,
@@ -1002,10 +1003,8 @@ def _tools(value: Any) -> list[Tool]:
     for item in items:
         if not isinstance(item, dict) or not str(item.get("name", "")).strip():
             continue
-        if any(
-            isinstance(p, dict) and p.get("name") == EXPORTER_PROPERTY
-            for p in item.get("properties") or ()
-        ):
+        names = {p.get("name") for p in item.get("properties") or () if isinstance(p, dict)}
+        if EXPORTER_PROPERTY in names and RECORDED_TOOL_PROPERTY not in names:
             continue
         vendor = item.get("vendor")
         for key in ("supplier", "manufacturer", "provider"):

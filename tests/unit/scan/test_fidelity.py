@@ -753,3 +753,14 @@ def test_show_provenance(run: Run, data: Data, tmp_path: Path, capsys: Any) -> N
     assert "  file README.md: " in out
     assert main(["show", str(path)]) == 0
     assert "Provenance" not in capsys.readouterr().out
+
+
+def test_cyclonedx_of_a_scan_lists_fmbom_once(run: Run, data: Data) -> None:
+    from fmbom import cyclonedx
+
+    bom = run(data("fracast")).bom
+    assert [t.name for t in bom.metadata.tools] == ["fmbom"]
+    document = json.loads(cyclonedx.dumps(bom))
+    tools = document["metadata"]["tools"]["components"]
+    assert [t["name"] for t in tools] == ["fmbom"]
+    assert cyclonedx.loads(json.dumps(document)) == bom
