@@ -119,7 +119,8 @@ class Subject:
     external_references: tuple[ExternalReference, ...] = attrs.field(
         default=(), converter=_references
     )
-    serves_end_users: bool = False
+    #: Whether the system serves end users; None when the record does not say.
+    serves_end_users: bool | None = None
     governance: Governance | None = None
     #: Values of an interchange format that have no field here (see fmbom.extensions).
     extensions: tuple[Extension, ...] = attrs.field(default=(), converter=extension_tuple)

@@ -17,7 +17,12 @@ import attrs
 
 from fmbom.bom import Bom, BomMetadata, Subject, Tool
 from fmbom.cyclonedx._carry import FORMAT, INLINE, NESTED_IN, SUBJECT_DEPENDS_ON, residual
-from fmbom.cyclonedx._common import EXPORTER_PROPERTY, KIND_PROPERTY, READ_VERSIONS
+from fmbom.cyclonedx._common import (
+    EXPORTER_PROPERTY,
+    KIND_PROPERTY,
+    READ_VERSIONS,
+    RECORDED_TOOL_PROPERTY,
+)
 from fmbom.cyclonedx._export import entry_json, inline_json, metadata_json, subject_json
 from fmbom.cyclonedx._read_common import Entry, Reader, walk
 from fmbom.cyclonedx._read_foreign import foreign_component
@@ -294,10 +299,8 @@ def _tools(value: Any) -> list[Tool]:
     for item in items:
         if not isinstance(item, dict) or not str(item.get("name", "")).strip():
             continue
-        if any(
-            isinstance(p, dict) and p.get("name") == EXPORTER_PROPERTY
-            for p in item.get("properties") or ()
-        ):
+        names = {p.get("name") for p in item.get("properties") or () if isinstance(p, dict)}
+        if EXPORTER_PROPERTY in names and RECORDED_TOOL_PROPERTY not in names:
             continue
         vendor = item.get("vendor")
         for key in ("supplier", "manufacturer", "provider"):

@@ -17,15 +17,18 @@ from fmbom.bom import Subject
 from fmbom.cyclonedx._common import (
     CONTEXT_LENGTH,
     KIND_PROPERTY,
+    OWN_PROPERTY_PREFIXES,
     PARAMETER_COUNT,
     RELATION_PROPERTY,
+    SOURCE_PREFIX,
     SUBJECT_PREFIX,
     USER_PREFIX,
     decode_field,
     field_types,
+    read_source,
 )
 from fmbom.cyclonedx._read_common import Entry, Pending, Reader, parse_count
-from fmbom.errors import FmbomError, InputFormatError
+from fmbom.errors import FmbomError, InputFormatError, ValidationError
 from fmbom.model import (
     COMPONENT_TYPES,
     AnyComponent,
@@ -100,6 +103,16 @@ def _own_component(
             _relation(reader, entry.ref, prop.value, entry.path)
         elif name.startswith(USER_PREFIX):
             props.append(Property(name=name[len(USER_PREFIX) :], value=prop.value))
+        elif name.startswith(OWN_PROPERTY_PREFIXES):
+            props.append(prop)
+        elif name.startswith(SOURCE_PREFIX) and "sources" in types:
+            try:
+                source = read_source(name[len(SOURCE_PREFIX) :], prop.value)
+            except (ValueError, TypeError, ValidationError) as error:
+                raise InputFormatError(
+                    f"{entry.path}: property {name} cannot be read: {error}", reader.source
+                ) from None
+            fields["sources"] = (*fields.get("sources", ()), source)
         elif name.startswith("fmbom:"):
             field = name[len("fmbom:") :].replace("-", "_")
             if field in types and field not in _NOT_PROPERTIES:
