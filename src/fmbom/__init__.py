@@ -13,6 +13,7 @@ and read BOMs from files in any supported format::
     assert fmbom.loads(text) == bom
 """
 
+from fmbom._compose import ComposeResult, Conflict, Link
 from fmbom._version import __version__
 from fmbom.bom import Bom, BomMetadata, Subject, Tool, identity_key
 from fmbom.check import CheckResult, Finding, check
@@ -92,6 +93,8 @@ __all__ = [
     "CheckResult",
     "Component",
     "ComponentKind",
+    "ComposeResult",
+    "Conflict",
     "Dataset",
     "DatasetPurpose",
     "DerivationMethod",
@@ -112,6 +115,7 @@ __all__ = [
     "Identity",
     "InferenceProvider",
     "InputFormatError",
+    "Link",
     "Modality",
     "Model",
     "ModelRole",

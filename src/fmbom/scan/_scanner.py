@@ -226,6 +226,10 @@ def scan(
         raise ScanError(f"{root}: no such file or directory") from None
     except OSError as error:
         raise ScanError(f"{root}: cannot read: {error.strerror or error}") from None
+    from fmbom.scan._deploy import looks_like_deployment, scan_deployment
+
+    if looks_like_deployment(root):
+        return scan_deployment(root, name=name, version=version)
     if root.is_dir():
         found, walk_warnings = walk_tree(root)
         default_name = Path(os.path.realpath(root)).name or "model"
