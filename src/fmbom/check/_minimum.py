@@ -9,6 +9,7 @@ import attrs
 from packaging.version import InvalidVersion, Version
 
 from fmbom._subject_ref import SubjectRef
+from fmbom._weight_formats import PICKLE_SUFFIXES
 from fmbom.bom import Bom
 from fmbom.check._catalogue import CATALOGUE
 from fmbom.check._result import Finding, FindingId, Section
@@ -75,7 +76,6 @@ _CLAIM_CATEGORIES = (
     EvaluationCategory.SECURITY,
     EvaluationCategory.SUITABILITY,
 )
-_PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
 
 
 @attrs.frozen(kw_only=True)
@@ -368,7 +368,9 @@ def _weights(bom: Bom) -> Iterator[Finding]:
                 f"weights in {weights.format.value} format; loading them can execute code",
             )
             continue
-        pickled = sorted(f.path for f in weights.files if f.path.lower().endswith(_PICKLE_SUFFIXES))
+        pickled = sorted(
+            f.path for f in weights.files if f.path.lower().endswith(tuple(PICKLE_SUFFIXES))
+        )
         if pickled:
             shown = ", ".join(pickled[:3]) + (" ..." if len(pickled) > 3 else "")
             yield finding(

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from fmbom.scan._cache import default_cache_dir
 from fmbom.scan._hashing import hash_file
+from fmbom.scan._result import Source
 from fmbom.scan._scanner import ProgressCallback, ScanProblem, ScanResult, scan
 
 __all__ = [
     "ProgressCallback",
     "ScanProblem",
     "ScanResult",
+    "Source",
     "default_cache_dir",
     "hash_file",
     "scan",

@@ -14,6 +14,7 @@ problem that names the file and the key, never the value.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -35,7 +36,7 @@ from fmbom.model import (
     Relation,
     RelationKind,
 )
-from fmbom.scan._scanner import ScanProblem, ScanResult
+from fmbom.scan._result import ScanProblem, ScanResult
 from fmbom.scan._walk import walk_tree
 
 __all__ = ["Builder", "Config", "detect", "scan_deployment"]
@@ -392,7 +393,11 @@ def looks_like_deployment(root: Path) -> bool:
 
 
 def scan_deployment(
-    root: Path, *, name: str | None = None, version: str | None = None
+    root: Path,
+    *,
+    name: str | None = None,
+    version: str | None = None,
+    timestamp: datetime.datetime | None = None,
 ) -> ScanResult:
     """Scan a deployment configuration file, or every one in a folder, into one BOM.
 
@@ -411,7 +416,9 @@ def scan_deployment(
     subject = Subject(
         name=name or default or "deployment", version=version, unit=Unit.DEPLOYED_SYSTEM
     )
-    metadata = BomMetadata(subject=subject, tools=(Tool(name="fmbom", version=__version__),))
+    metadata = BomMetadata(
+        subject=subject, timestamp=timestamp, tools=(Tool(name="fmbom", version=__version__),)
+    )
     try:
         bom = Bom(
             metadata=metadata,

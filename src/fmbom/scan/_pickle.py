@@ -1,4 +1,4 @@
-"""Pickle-based weight files: recognised by name, never loaded.
+"""Pickle-based weight files: recognised by name (``fmbom._weight_formats``), never loaded.
 
 Loading a pickle can run arbitrary code, so these files are only hashed. The first bytes are
 looked at (never unpickled) to say what the file seems to contain.
@@ -6,12 +6,7 @@ looked at (never unpickled) to say what the file seems to contain.
 
 from __future__ import annotations
 
-from typing import Final
-
-__all__ = ["PICKLE_SUFFIXES", "sniff_pickle"]
-
-#: File suffixes of pickle-based formats (PyTorch, joblib and plain pickles).
-PICKLE_SUFFIXES: Final = frozenset({".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib"})
+__all__ = ["sniff_pickle"]
 
 
 def sniff_pickle(head: bytes) -> str:

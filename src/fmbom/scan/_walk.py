@@ -27,14 +27,18 @@ def _inside(target: str, root: str) -> bool:
     return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def walk_tree(root: Path) -> tuple[list[FoundFile], list[tuple[str, str]]]:
+def walk_tree(
+    root: Path, *, boundary: Path | None = None
+) -> tuple[list[FoundFile], list[tuple[str, str]]]:
     """Regular files under ``root``, sorted by relative path, and (path, warning) pairs.
 
-    Symlinks whose target lies outside the tree are not followed; symlinked directories are
-    followed only when they stay inside the tree and were not visited yet. Special files
-    (FIFOs, sockets, devices) are skipped, since reading them could block.
+    Symlinks whose target lies outside ``boundary`` (default: the tree itself) are not
+    followed; symlinked directories are followed only when they stay inside it and were not
+    visited yet. Special files (FIFOs, sockets, devices) are skipped, since reading them
+    could block.
     """
     real_root = os.path.realpath(root)
+    limit = os.path.realpath(boundary) if boundary is not None else real_root
     files: list[FoundFile] = []
     warnings: list[tuple[str, str]] = []
     visited: set[str] = {real_root}
@@ -61,7 +65,7 @@ def walk_tree(root: Path) -> tuple[list[FoundFile], list[tuple[str, str]]]:
             path = Path(entry.path)
             try:
                 linked = entry.is_symlink()
-                if linked and not _inside(os.path.realpath(path), real_root):
+                if linked and not _inside(os.path.realpath(path), limit):
                     warnings.append((rel, "symlink leaves the scanned tree; not followed"))
                     continue
                 info = path.stat()

@@ -20,6 +20,8 @@ def _isolated_cache(
     """Point the default cache location at a temporary directory for every test."""
     home = tmp_path_factory.mktemp("xdg-cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    # Scans record their time; a fixed SOURCE_DATE_EPOCH makes two scans comparable.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     return home
 
 

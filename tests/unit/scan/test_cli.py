@@ -150,6 +150,7 @@ def test_bundled_demo(tmp_path: Path, cache_dir: Path, capsys: pytest.CaptureFix
     bom = read_bom(out)
     assert sorted(m.ref for m in bom.of_type(Model)) == [
         "all-minilm-l6-v2/model",
+        "base:nreimers/MiniLM-L6-H384-uncased",  # config.json _name_or_path
         "bge-vocab-gguf/model",
         "fracast/model",
     ]

@@ -18,6 +18,7 @@ from fmbom import (
     ModelRole,
     RelationKind,
     Software,
+    SoftwareRole,
     SourceType,
     Tokenizer,
     TokenizerType,
@@ -392,18 +393,19 @@ def test_pickle_files_are_flagged_and_never_opened(run: Run, data: Data, tmp_pat
     result = run(root)
     by_name = {w.name: w for w in result.bom.of_type(Weights)}
     assert set(by_name) == {"model.bin", "optimizer.pt"}
+    pickled = by_name["optimizer.pt"]
+    assert pickled.format is WeightFormat.PYTORCH_PICKLE
+    assert pickled.format.is_unsafe
+    assert pickled.property("fmbom:scan:unsafe") == "pickle: optimizer.pt"
+    assert pickled.property("fmbom:scan:pickle-content") == "pickle: optimizer.pt"
+    # the fastText file starts with its own magic (ba16 4f2f), not a pickle opcode
+    fasttext = by_name["model.bin"]
+    assert fasttext.format is WeightFormat.OTHER
+    assert fasttext.property("fmbom:scan:format-name") == "fasttext"
+    assert fasttext.property("fmbom:scan:unsafe") is None
     for name, weights in by_name.items():
-        assert weights.format is WeightFormat.PYTORCH_PICKLE
-        assert weights.format.is_unsafe
-        assert weights.property("fmbom:scan:unsafe") == f"pickle: {name}"
         assert weights.digests[0].value == sha256(root / name)
-    assert by_name["optimizer.pt"].property("fmbom:scan:pickle-content") == "pickle: optimizer.pt"
-    # the fastText file starts with its own magic, not a pickle opcode
-    assert by_name["model.bin"].property("fmbom:scan:pickle-content") == "unrecognised: model.bin"
-    assert sorted(p.path for p in result.warnings if "pickle" in p.message) == [
-        "model.bin",
-        "optimizer.pt",
-    ]
+    assert sorted(p.path for p in result.warnings if "pickle" in p.message) == ["optimizer.pt"]
     assert not marker.exists()
 
 
@@ -412,10 +414,11 @@ def test_pickle_files_are_flagged_and_never_opened(run: Run, data: Data, tmp_pat
 
 def test_dataset_cards(run: Run, data: Data) -> None:
     result = run(data("datasets"))
-    datasets = {d.name: d for d in result.bom.of_type(Dataset)}
+    datasets = {d.ref.partition("/")[0]: d for d in result.bom.of_type(Dataset)}
     expected = sorted(p.name for p in data("datasets").iterdir())
     assert sorted(datasets) == expected
     gsm8k = datasets["gsm8k"]
+    assert gsm8k.name == "Grade School Math 8K"  # the card's pretty_name, not the folder
     assert gsm8k.licenses == ("MIT",)
     assert gsm8k.description == "Grade School Math 8K"
     assert gsm8k.records == 7473 + 1319  # the "main" configuration's splits
@@ -430,12 +433,12 @@ def test_dataset_cards(run: Run, data: Data) -> None:
 def test_unrecognised_files_are_listed_with_digest_and_size(run: Run, data: Data) -> None:
     root = data("all-minilm-l6-v2")
     result = run(root)
-    extract = result.bom.component("file:model.safetensors.header-only")
-    assert isinstance(extract, Software)
-    assert extract.digests[0].value == sha256(root / "model.safetensors.header-only")
-    assert extract.property("fmbom:scan:size") == str(
-        (root / "model.safetensors.header-only").stat().st_size
-    )
+    # a file that is no artifact belongs to the unit it sits in, with digest and size
+    assert not [s for s in result.bom.of_type(Software) if s.role is SoftwareRole.OTHER]
+    model = result.bom.component("model")
+    extract = root / "model.safetensors.header-only"
+    line = f"sha256:{sha256(extract)} {extract.stat().st_size} model.safetensors.header-only"
+    assert line in [p.value for p in model.properties if p.name == "fmbom:scan:file"]
     # every file of the tree is accounted for somewhere in the BOM
     text = __import__("fmbom").dumps(result.bom)
     for path in root.rglob("*"):
