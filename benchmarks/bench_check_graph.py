@@ -1,6 +1,6 @@
 """Time ``check``, ``graph`` and ``report`` on large synthetic BOMs against native JSON output.
 
-Each figure is printed as a ratio to ``fmbom.dumps`` of the same BOM in the same run (the
+Each figure is printed as a ratio to ``fmbom.dumps_bom`` of the same BOM in the same run (the
 baseline: one linear pass over every component), so the numbers compare across machines.
 Run: ``python benchmarks/bench_check_graph.py [N ...]`` (default 10000 100000 components).
 """
@@ -96,8 +96,8 @@ def main(sizes: list[int]) -> None:
     for size in sizes:
         bom = synthetic(size)
         newer = synthetic(size, "1.1")
-        baseline = timed(lambda b=bom: fmbom.dumps(b))
-        print(f"{len(bom.components)} components: fmbom.dumps {baseline:.3f} s (baseline)")
+        baseline = timed(lambda b=bom: fmbom.dumps_bom(b))
+        print(f"{len(bom.components)} components: fmbom.dumps_bom {baseline:.3f} s (baseline)")
         runs = {
             "check minimum-record": lambda b=bom: check(b),
             "check eu-ai-act-gpai": lambda b=bom: check(b, "eu-ai-act-gpai"),

@@ -888,7 +888,7 @@ def main(argv: list[str]) -> int:
     outdir = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent
     outdir.mkdir(parents=True, exist_ok=True)
     for name, bom in (("assistant-v1.json", build_v1()), ("assistant-v2.json", build_v2())):
-        fmbom.write_atomic(outdir / name, fmbom.dumps(bom))
+        fmbom.write_atomic(outdir / name, fmbom.dumps_bom(bom))
         print(f"wrote {outdir / name}: {len(bom)} components, {len(bom.relations)} relations")
     return 0
 

@@ -1,30 +1,41 @@
 """fmbom: the AI bill of materials of foundation-model systems.
 
-Build a :class:`Bom` from typed components and relations, save and load it as native JSON,
-and read BOMs from files in any supported format::
+Build a :class:`Bom` from typed components and relations, write it and read it back in any
+supported format, diff two versions, scan a model directory, check the governance record::
 
     import fmbom
 
     bom = fmbom.Bom.create("assistant", "1.0").add(
         fmbom.Model(ref="base", name="acme-base", version="1.0"),
-        fmbom.Dataset(ref="web", name="web-crawl", purpose=fmbom.DatasetPurpose.PRETRAINING),
-    ).relate("base", fmbom.RelationKind.TRAINED_ON, "web")
-    text = fmbom.dumps(bom)
-    assert fmbom.loads(text) == bom
+        fmbom.Dataset(ref="web", name="web-crawl", purpose="pretraining"),
+    ).relate("base", "trained-on", "web")
+    text = fmbom.dumps_bom(bom)
+    assert fmbom.loads_bom(text) == bom
+
+The subpackages are modules holding their verb and its types: :mod:`fmbom.diff`
+(``fmbom.diff.diff``, ``Policy``, ``DiffResult``), :mod:`fmbom.scan`, :mod:`fmbom.check`,
+:mod:`fmbom.cyclonedx`, :mod:`fmbom.native`, :mod:`fmbom.io`. The top level re-exports each
+verb under a name that shadows no module: :func:`diff_boms`, :func:`scan_path`,
+:func:`check_bom`.
 """
 
 from fmbom._compose import ComposeResult, Conflict, Link
 from fmbom._version import __version__
 from fmbom.bom import Bom, BomMetadata, Subject, Tool, identity_key
-from fmbom.check import CheckResult, Finding, check
-from fmbom.diff import Change, ChangeSubject, DiffResult, Policy, diff
+from fmbom.check import CheckResult, Finding, Profile
+from fmbom.check import check as check_bom
+from fmbom.diff import Change, ChangeSubject, DiffResult, Policy
+from fmbom.diff import diff as diff_boms
 from fmbom.errors import (
     BomValidationError,
     ExportError,
     FmbomError,
     InputFormatError,
+    PolicyError,
+    Problem,
     ScanError,
     ValidationError,
+    WriteError,
 )
 from fmbom.governance import (
     DownstreamObligations,
@@ -38,7 +49,7 @@ from fmbom.governance import (
     TrainingData,
     Unit,
 )
-from fmbom.io import loads_bom, read_bom, write_atomic
+from fmbom.io import OutputFormat, dumps_bom, loads_bom, read_bom, write_atomic, write_bom
 from fmbom.model import (
     AccessRoute,
     Adapter,
@@ -77,8 +88,10 @@ from fmbom.model import (
     WeightFormat,
     Weights,
 )
-from fmbom.native import dumps, loads
-from fmbom.scan import ScanProblem, ScanResult, scan
+from fmbom.scan import ScanProblem, ScanResult
+from fmbom.scan import scan as scan_path
+from fmbom.severity import Severity
+from fmbom.vocabulary import Vocabulary
 
 __all__ = [
     "AccessRoute",
@@ -119,8 +132,12 @@ __all__ = [
     "Modality",
     "Model",
     "ModelRole",
+    "OutputFormat",
     "Policy",
+    "PolicyError",
     "PostTraining",
+    "Problem",
+    "Profile",
     "Property",
     "Quantization",
     "Relation",
@@ -132,6 +149,7 @@ __all__ = [
     "ScanProblem",
     "ScanResult",
     "Sensitivity",
+    "Severity",
     "Software",
     "SoftwareRole",
     "SourceType",
@@ -145,17 +163,35 @@ __all__ = [
     "TrainingStage",
     "Unit",
     "ValidationError",
+    "Vocabulary",
     "WeightFile",
     "WeightFormat",
     "Weights",
+    "WriteError",
     "__version__",
-    "check",
-    "diff",
-    "dumps",
+    "check_bom",
+    "diff_boms",
+    "dumps_bom",
     "identity_key",
-    "loads",
     "loads_bom",
     "read_bom",
-    "scan",
+    "scan_path",
     "write_atomic",
+    "write_bom",
 ]
+
+_MOVED = {
+    "dumps": "fmbom.dumps_bom (any format) or fmbom.native.dumps",
+    "loads": "fmbom.loads_bom (any format) or fmbom.native.loads",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import :mod:`fmbom.cyclonedx` on first use; name the new home of removed names."""
+    if name == "cyclonedx":
+        import importlib
+
+        return importlib.import_module("fmbom.cyclonedx")
+    if name in _MOVED:
+        raise AttributeError(f"fmbom.{name} was removed after 0.1; use {_MOVED[name]}")
+    raise AttributeError(f"module 'fmbom' has no attribute {name!r}")

@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import attrs
 
+from fmbom import _convert as c
 from fmbom import _validate as v
-from fmbom.errors import BomValidationError, ValidationError
+from fmbom.errors import BomValidationError, Problem, ValidationError
 from fmbom.governance import Governance, Unit
 from fmbom.model import (
     Adapter,
@@ -88,7 +89,7 @@ def identity_key(component: Component) -> tuple[str, str, str]:
     return (component.kind.value, owner.strip().lower(), component.name.strip().lower())
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.named)
 class Tool:
     """A tool that produced or edited the BOM."""
 
@@ -98,20 +99,20 @@ class Tool:
 
 
 def _references(items: Iterable[ExternalReference]) -> tuple[ExternalReference, ...]:
-    return tuple(items)
+    return c.items_of(ExternalReference, items, "an ExternalReference")
 
 
 def _tools(items: Iterable[Tool]) -> tuple[Tool, ...]:
-    return tuple(items)
+    return c.items_of(Tool, items, "a Tool")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.named)
 class Subject:
     """What the BOM describes: usually a deployed system, sometimes a single model release."""
 
     name: str = attrs.field(validator=v.non_empty)
     version: str | None = None
-    unit: Unit = Unit.DEPLOYED_SYSTEM
+    unit: Unit = attrs.field(default=Unit.DEPLOYED_SYSTEM, converter=c.unit)
     supplier: str | None = None
     description: str | None = None
     licenses: tuple[str, ...] = attrs.field(
@@ -124,7 +125,7 @@ class Subject:
     governance: Governance | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.named)
 class BomMetadata:
     """The subject of the BOM, when it was made, by whom and with which tools."""
 
@@ -134,7 +135,7 @@ class BomMetadata:
     tools: tuple[Tool, ...] = attrs.field(default=(), converter=_tools)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.named)
 class _Index:
     by_ref: dict[str, AnyComponent]
     outgoing: dict[str, list[Relation]]
@@ -153,15 +154,20 @@ def _build_index(components: tuple[AnyComponent, ...], relations: tuple[Relation
     return _Index(by_ref=by_ref, outgoing=outgoing, incoming=incoming)
 
 
+def _problem(message: str, path: str) -> Problem:
+    return Problem(path, message)
+
+
 def _sort_components(items: Iterable[AnyComponent]) -> tuple[AnyComponent, ...]:
-    return tuple(sorted(items, key=lambda c: c.ref))
+    checked = cast("tuple[AnyComponent, ...]", c.items_of(Component, items, "a component"))
+    return tuple(sorted(checked, key=lambda item: item.ref))
 
 
 def _sort_relations(items: Iterable[Relation]) -> tuple[Relation, ...]:
-    return tuple(sorted(items, key=lambda r: r.key))
+    return tuple(sorted(c.items_of(Relation, items, "a Relation"), key=lambda r: r.key))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.named)
 class Bom:
     """A bill of materials: metadata, components and relations, checked as a whole.
 
@@ -179,42 +185,38 @@ class Bom:
         object.__setattr__(self, "_index", _build_index(self.components, self.relations))
         problems = self.problems()
         if problems:
-            first = problems[0]
-            more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-            error = BomValidationError(first.message + more, first.path)
-            error.problems = problems  # type: ignore[attr-defined]
-            raise error
+            raise BomValidationError(problems=problems)
 
     # --- checking ----------------------------------------------------------------------------
 
-    def problems(self) -> list[BomValidationError]:
-        """Every consistency problem of this BOM, in document order (empty when valid)."""
-        found: list[BomValidationError] = []
+    def problems(self) -> list[Problem]:
+        """Every consistency problem of this BOM, in BOM order (empty when valid)."""
+        found: list[Problem] = []
         found.extend(self._duplicate_refs())
         found.extend(self._bad_relations())
         found.extend(self._lineage_cycles())
         found.extend(self._orphan_adapters())
         return found
 
-    def _duplicate_refs(self) -> Iterator[BomValidationError]:
+    def _duplicate_refs(self) -> Iterator[Problem]:
         seen: set[str] = set()
         for index, component in enumerate(self.components):
             if component.ref in seen:
-                yield BomValidationError(
+                yield _problem(
                     f"duplicate ref {component.ref!r} (another component has the same ref)",
                     f"components[{index}].ref",
                 )
             else:
                 seen.add(component.ref)
 
-    def _bad_relations(self) -> Iterator[BomValidationError]:
+    def _bad_relations(self) -> Iterator[Problem]:
         seen: set[tuple[str, str, str]] = set()
         by_ref = self._index.by_ref
         for index, relation in enumerate(self.relations):
             path = f"relations[{index}]"
             key = relation.key
             if key in seen:
-                yield BomValidationError(
+                yield _problem(
                     f"duplicate {relation.kind.value} relation {relation.source!r} -> "
                     f"{relation.target!r} (the same relation is listed twice)",
                     path,
@@ -224,23 +226,23 @@ class Bom:
             source = by_ref.get(relation.source)
             target = by_ref.get(relation.target)
             if source is None:
-                yield BomValidationError(f"unknown ref {relation.source!r}", f"{path}.source")
+                yield _problem(f"unknown ref {relation.source!r}", f"{path}.source")
             if target is None:
-                yield BomValidationError(f"unknown ref {relation.target!r}", f"{path}.target")
+                yield _problem(f"unknown ref {relation.target!r}", f"{path}.target")
             if source is None or target is None:
                 continue
             sources, targets = ENDPOINT_KINDS[relation.kind]
             if source.kind not in sources or target.kind not in targets:
                 allowed = ", ".join(sorted(k.value for k in sources))
                 allowed_to = ", ".join(sorted(k.value for k in targets))
-                yield BomValidationError(
+                yield _problem(
                     f"{relation.kind.value} is not allowed from {source.kind.value} "
                     f"{relation.source!r} to {target.kind.value} {relation.target!r} "
                     f"({relation.kind.value} goes from {allowed} to {allowed_to})",
                     path,
                 )
 
-    def _lineage_cycles(self) -> Iterator[BomValidationError]:
+    def _lineage_cycles(self) -> Iterator[Problem]:
         edges: dict[str, list[str]] = {}
         for relation in self.relations:
             if relation.kind.is_lineage:
@@ -261,14 +263,14 @@ class Bom:
                 mark = state.get(nxt)
                 if mark == 1:
                     cycle = [*path[path.index(nxt) :], nxt]
-                    yield BomValidationError("lineage cycle: " + " -> ".join(cycle), "relations")
+                    yield _problem("lineage cycle: " + " -> ".join(cycle), "relations")
                     return
                 if mark is None:
                     state[nxt] = 1
                     path.append(nxt)
                     stack.append(iter(edges.get(nxt, ())))
 
-    def _orphan_adapters(self) -> Iterator[BomValidationError]:
+    def _orphan_adapters(self) -> Iterator[Problem]:
         for index, component in enumerate(self.components):
             if not isinstance(component, Adapter):
                 continue
@@ -278,12 +280,12 @@ class Bom:
                 if r.kind is RelationKind.ADAPTS
             ]
             if not adapted:
-                yield BomValidationError(
+                yield _problem(
                     f"adapter {component.ref!r} has no adapts relation to the model it adapts",
                     f"components[{index}]",
                 )
             elif len(adapted) > 1:
-                yield BomValidationError(
+                yield _problem(
                     f"adapter {component.ref!r} adapts {len(adapted)} models; an adapter "
                     "adapts exactly one",
                     f"components[{index}]",
@@ -428,15 +430,19 @@ class Bom:
     def relate(
         self,
         source: str,
-        kind: RelationKind,
+        kind: RelationKind | str,
         target: str,
         *,
-        method: DerivationMethod | None = None,
-        stage: TrainingStage | None = None,
+        method: DerivationMethod | str | None = None,
+        stage: TrainingStage | str | None = None,
         order: int | None = None,
         condition: str | None = None,
     ) -> Bom:
-        """A new BOM with the relation ``source --kind--> target`` added."""
+        """A new BOM with the relation ``source --kind--> target`` added.
+
+        ``kind``, ``method`` and ``stage`` take members or their string values:
+        ``bom.relate("m", "trained-on", "d", stage="sft")``.
+        """
         relation = Relation(
             kind=kind,
             source=source,

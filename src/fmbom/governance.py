@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from enum import Enum
 
 import attrs
 
+from fmbom import _convert as c
 from fmbom import _validate as v
+from fmbom.vocabulary import EvaluationCategory, SourceType, Unit
 
 __all__ = [
     "DownstreamObligations",
@@ -33,46 +34,7 @@ __all__ = [
 ]
 
 
-class Unit(str, Enum):
-    """The four units that must never be collapsed."""
-
-    BASE_MODEL = "base-model"
-    ADAPTED_MODEL = "adapted-model"
-    RELEASE_ARTIFACT = "release-artifact"
-    DEPLOYED_SYSTEM = "deployed-system"
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-
-class SourceType(str, Enum):
-    """Who stands behind a piece of evaluation evidence."""
-
-    PROVIDER_CLAIM = "provider-claim"
-    INDEPENDENT_AUDIT = "independent-audit"
-    REGULATOR_FILING = "regulator-filing"
-    PEER_REVIEWED = "peer-reviewed"
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-
-class EvaluationCategory(str, Enum):
-    """What an evaluation measures; safety and suitability claims need more than a claim."""
-
-    CAPABILITY = "capability"
-    SAFETY = "safety"
-    SECURITY = "security"
-    FAIRNESS = "fairness"
-    ROBUSTNESS = "robustness"
-    SUITABILITY = "suitability"
-    OTHER = "other"
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.named)
 class Identity:
     """Who provides the model or system, what it is for, and how to reach them."""
 
@@ -86,7 +48,7 @@ class Identity:
     ethical_considerations: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.named)
 class TrainingData:
     """How the model was trained and on what: the training-content summary and its policies."""
 
@@ -100,7 +62,7 @@ class TrainingData:
     energy_kwh: float | None = attrs.field(default=None, validator=v.non_negative)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.named)
 class PostTraining:
     """Instruction tuning, preference training, safety tuning and other adaptation."""
 
@@ -109,7 +71,7 @@ class PostTraining:
     safety_tuning: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.named)
 class Evaluation:
     """One piece of evaluation evidence.
 
@@ -119,12 +81,14 @@ class Evaluation:
 
     benchmark: str = attrs.field(validator=v.non_empty)
     metric: str = attrs.field(validator=v.non_empty)
-    unit: Unit
-    source_type: SourceType
+    unit: Unit = attrs.field(converter=c.unit)
+    source_type: SourceType = attrs.field(converter=c.source_type)
     value: float | None = attrs.field(default=None, validator=v.finite)
     uncertainty: float | None = attrs.field(default=None, validator=v.non_negative)
     passed: bool | None = None
-    category: EvaluationCategory = EvaluationCategory.CAPABILITY
+    category: EvaluationCategory = attrs.field(
+        default=EvaluationCategory.CAPABILITY, converter=c.evaluation_category
+    )
     harness: str | None = None
     harness_version: str | None = None
     setup: str | None = None
@@ -133,7 +97,7 @@ class Evaluation:
     source_url: str | None = attrs.field(default=None, validator=v.url)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.named)
 class ReleaseControls:
     """Release and security controls: access, weight security, monitoring, response."""
 
@@ -147,7 +111,7 @@ class ReleaseControls:
     misuse_risk_assessment: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.named)
 class DownstreamObligations:
     """What a downstream integrator must do, and what the provider tells them."""
 
@@ -162,10 +126,10 @@ class DownstreamObligations:
 
 
 def _evaluations(items: Iterable[Evaluation]) -> tuple[Evaluation, ...]:
-    return tuple(items)
+    return c.items_of(Evaluation, items, "an Evaluation")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=v.named)
 class Governance:
     """The minimum foundation-model record; ``None`` marks a section as missing."""
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from fmbom.diff import DiffResult
 
 __all__ = [
+    "DETAIL_FIELDS",
     "SHAPES",
     "SYSTEM_KIND",
     "SYSTEM_SHAPE",
@@ -111,12 +112,26 @@ def edge_label(relation: Relation) -> str:
     return " ".join(parts)
 
 
+#: The field a node shows after its kind, by kind (None: the kind alone).
+DETAIL_FIELDS: Final[Mapping[ComponentKind, str | None]] = MappingProxyType(
+    {
+        ComponentKind.MODEL: "role",
+        ComponentKind.WEIGHTS: "format",
+        ComponentKind.TOKENIZER: None,
+        ComponentKind.ADAPTER: "method",
+        ComponentKind.DATASET: "purpose",
+        ComponentKind.GUARD_MODEL: "position",
+        ComponentKind.ROUTER: "strategy",
+        ComponentKind.INFERENCE_PROVIDER: None,
+        ComponentKind.SOFTWARE: "role",
+    }
+)
+
+
 def _detail(component: AnyComponent) -> str | None:
-    for attribute in ("role", "purpose", "format", "method", "position", "strategy"):
-        value = getattr(component, attribute, None)
-        if value is not None:
-            return str(value)
-    return None
+    field = DETAIL_FIELDS[component.kind]
+    value = getattr(component, field) if field is not None else None
+    return str(value) if value is not None else None
 
 
 def _node(component: AnyComponent, node_id: str, status: Status = Status.SAME) -> Node:

@@ -1,8 +1,13 @@
-"""Reading BOMs from files in any supported format, and writing outputs atomically.
+"""Reading and writing BOMs in every supported format.
 
-:func:`read_bom` detects the format from the content, not the file name: native fmbom JSON
-(an object with an ``fmbom`` key), CycloneDX JSON (``"bomFormat": "CycloneDX"``) or CycloneDX
-XML (a ``bom`` root element in a CycloneDX namespace).
+Four names, one per direction and medium:
+
+- :func:`read_bom` (a file) and :func:`loads_bom` (text or bytes) read any supported format,
+  detected from the content, not the file name: native fmbom JSON (an object with an
+  ``fmbom`` key), CycloneDX JSON (``"bomFormat": "CycloneDX"``) or CycloneDX XML (a ``bom``
+  root element in a CycloneDX namespace);
+- :func:`write_bom` (a file, written atomically) and :func:`dumps_bom` (text) write the
+  :class:`OutputFormat` asked for (native by default).
 """
 
 from __future__ import annotations
@@ -16,22 +21,34 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from fmbom.bom import Bom
-from fmbom.errors import FmbomError, InputFormatError
+from fmbom.errors import InputFormatError, WriteError
+from fmbom.vocabulary import Vocabulary
 
 __all__ = [
     "MAX_INPUT_BYTES",
     "InputKind",
+    "OutputFormat",
     "detect_format",
+    "dumps_bom",
     "loads_bom",
     "read_bom",
     "read_bytes",
     "write_atomic",
+    "write_bom",
 ]
 
 #: Inputs larger than this are refused rather than read into memory.
 MAX_INPUT_BYTES: Final = 1 << 30
 
 InputKind = Literal["native", "cyclonedx-json", "cyclonedx-xml"]
+
+
+class OutputFormat(Vocabulary):
+    """The formats fmbom writes a BOM in (the choices of ``fmbom export --format``)."""
+
+    NATIVE = "native"
+    CYCLONEDX_JSON = "cyclonedx-json"
+    CYCLONEDX_XML = "cyclonedx-xml"
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
@@ -114,6 +131,45 @@ def read_bom(path: str | os.PathLike[str]) -> Bom:
     return loads_bom(read_bytes(name), source=name)
 
 
+def dumps_bom(
+    bom: Bom,
+    format: OutputFormat | str = OutputFormat.NATIVE,  # noqa: A002 - the CLI's name
+    *,
+    spec_version: str | None = None,
+) -> str:
+    """The text of ``bom`` in ``format`` (deterministic: the same BOM gives the same text).
+
+    ``spec_version`` is the CycloneDX version (default: the latest fmbom writes); it is an
+    :class:`~fmbom.errors.ExportError` to give one for the native format.
+    """
+    from fmbom.errors import ExportError
+
+    chosen = OutputFormat.coerce(format, "format")
+    if chosen is OutputFormat.NATIVE:
+        if spec_version is not None:
+            raise ExportError("spec_version applies only to the CycloneDX formats")
+        from fmbom import native
+
+        return native.dumps(bom)
+    from fmbom import cyclonedx
+
+    encoding: Literal["json", "xml"] = "json" if chosen is OutputFormat.CYCLONEDX_JSON else "xml"
+    if spec_version is None:
+        return cyclonedx.dumps(bom, format=encoding)
+    return cyclonedx.dumps(bom, format=encoding, spec_version=spec_version)
+
+
+def write_bom(
+    bom: Bom,
+    path: str | os.PathLike[str],
+    format: OutputFormat | str = OutputFormat.NATIVE,  # noqa: A002 - the CLI's name
+    *,
+    spec_version: str | None = None,
+) -> None:
+    """Write ``bom`` to ``path`` in ``format``, atomically (see :func:`write_atomic`)."""
+    write_atomic(path, dumps_bom(bom, format, spec_version=spec_version))
+
+
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the whole new one.
 
@@ -126,7 +182,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as error:
-        raise FmbomError(f"{target}: cannot write: {error.strerror or error}") from None
+        raise WriteError(f"cannot write: {error.strerror or error}", source=str(target)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -143,7 +199,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     except OSError as error:
         with contextlib.suppress(OSError):
             Path(temp_name).unlink()
-        raise FmbomError(f"{target}: cannot write: {error.strerror or error}") from None
+        raise WriteError(f"cannot write: {error.strerror or error}", source=str(target)) from None
     except BaseException:
         with contextlib.suppress(OSError):
             Path(temp_name).unlink()

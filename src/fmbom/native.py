@@ -4,7 +4,8 @@ The document is an object ``{"fmbom": "1", "metadata": ..., "components": [...],
 "relations": [...]}``. Every component carries its ``kind``. Fields at their default value
 are left out; keys are sorted; components are in ref order and relations in (kind, source,
 target) order, so the same BOM always serializes to the same bytes. Loading rejects unknown
-keys, missing required keys and values of the wrong type, naming the JSON path of the problem.
+keys, missing required keys and values of the wrong type, and reports every problem with its
+JSON path in one :class:`~fmbom.errors.ValidationError`.
 """
 
 from __future__ import annotations
@@ -14,21 +15,23 @@ import json
 import re
 from collections.abc import Callable
 from enum import Enum
-from typing import Any, Final, TypeVar, cast, get_args, get_origin
+from typing import Any, Final, NoReturn, TypeVar, cast, get_args, get_origin
 
 import attrs
 import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory
-from cattrs.errors import (
-    ClassValidationError,
-    ForbiddenExtraKeysError,
-    IterableValidationError,
-    IterableValidationNote,
-)
+from cattrs.errors import ClassValidationError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from fmbom.bom import Bom
-from fmbom.errors import BomValidationError, InputFormatError, ValidationError
+from fmbom.errors import (
+    BomValidationError,
+    InputFormatError,
+    Problem,
+    ValidationError,
+    join_path,
+    problems_from_structuring,
+)
 from fmbom.model import COMPONENT_TYPES, AnyComponent, Component, ComponentKind
 
 __all__ = ["FORMAT_VERSION", "dumps", "from_dict", "loads", "to_dict"]
@@ -205,39 +208,6 @@ def _make_converter() -> cattrs.Converter:
 _CONVERTER: Final = _make_converter()
 
 
-def _format_leaf(error: BaseException) -> tuple[str, str]:
-    """(message, path suffix) of a leaf error raised while structuring."""
-    if isinstance(error, ValidationError):
-        return error.message, error.path
-    if isinstance(error, ForbiddenExtraKeysError):
-        return f"unknown key(s) {', '.join(sorted(error.extra_fields))}", ""
-    if isinstance(error, KeyError):
-        return f"required key {error.args[0]!r} is missing", ""
-    if isinstance(error, ValueError) and "is not a valid" in str(error):
-        return str(error).replace("is not a valid", "is not a valid value of"), ""
-    return str(error) or type(error).__name__, ""
-
-
-def _first_error(error: BaseException, path: str) -> tuple[str, str]:
-    """Walk a cattrs exception group to its first leaf; return (message, JSON path)."""
-    if isinstance(error, (ClassValidationError, IterableValidationError)):
-        with_notes, _ = error.group_exceptions()
-        if with_notes:
-            inner, note = with_notes[0]
-            if isinstance(note, IterableValidationNote):
-                step = f"[{note.index}]"
-            else:
-                if isinstance(inner, KeyError):
-                    return f"required key {note.name!r} is missing", path
-                step = f".{note.name}"
-            return _first_error(inner, path + step)
-        return _first_error(error.exceptions[0], path)  # groups are never empty
-    message, suffix = _format_leaf(error)
-    if suffix:
-        path = path + (suffix if suffix.startswith("[") else f".{suffix}")
-    return message, path
-
-
 def to_dict(bom: Bom) -> dict[str, Any]:
     """The native JSON document of ``bom`` as plain Python data."""
     return {
@@ -256,7 +226,11 @@ def dumps(bom: Bom) -> str:
 
 
 def from_dict(data: Any, source: str = "") -> Bom:
-    """Build a BOM from a parsed native document; errors name the JSON path of the problem."""
+    """Build a BOM from a parsed native document.
+
+    Every problem is reported, not only the first: the error's ``problems`` list each one
+    with its JSON path (``$.components[2].digests[0].value``).
+    """
     if not isinstance(data, dict):
         raise InputFormatError("a native fmbom document must be a JSON object", source)
     version = data.get("fmbom")
@@ -265,37 +239,47 @@ def from_dict(data: Any, source: str = "") -> Bom:
             f"unsupported native format version {version!r} (this fmbom reads {FORMAT_VERSION!r})",
             source,
         )
-    allowed = {"fmbom", "metadata", "components", "relations"}
-    extra = sorted(set(data) - allowed)
+    found: list[Problem] = []
+    extra = sorted(set(data) - {"fmbom", "metadata", "components", "relations"})
     if extra:
-        raise _located(f"unknown key(s) {', '.join(extra)}", "$", source)
-    if "metadata" not in data:
-        raise _located("required key 'metadata' is missing", "$", source)
+        found.append(Problem("$", f"unknown key(s) {', '.join(extra)}"))
     body = {k: data[k] for k in ("metadata", "components", "relations") if k in data}
     for key in ("components", "relations"):
         if key in body and not isinstance(body[key], list):
-            raise _located("expected an array", f"$.{key}", source)
+            found.append(Problem(f"$.{key}", f"expected an array, got {_json_type(body[key])}"))
+            del body[key]
     try:
-        return _CONVERTER.structure(body, Bom)
+        bom = _CONVERTER.structure(body, Bom)
     except BomValidationError as error:
-        raise _bom_error(error, body, source) from None
+        _raise_bom_problems(error, body, found, source)
     except (ClassValidationError, IterableValidationError) as error:
         # cattrs wraps what the Bom constructor raises; keep its type and every problem.
-        for inner in error.exceptions:
-            if isinstance(inner, BomValidationError):
-                raise _bom_error(inner, body, source) from None
-        message, path = _first_error(error, "$")
-        raise _located(message, path, source) from None
+        inner = next((e for e in error.exceptions if isinstance(e, BomValidationError)), None)
+        if inner is not None:
+            _raise_bom_problems(inner, body, found, source)
+        found.extend(problems_from_structuring(error, "$"))
     except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as error:
-        message, path = _first_error(error, "$")
-        raise _located(message, path, source) from None
+        found.extend(problems_from_structuring(error, "$"))
+    else:
+        if not found:
+            return bom
+    raise ValidationError(problems=found, source=source)
+
+
+def _raise_bom_problems(
+    error: BomValidationError, body: dict[str, Any], found: list[Problem], source: str
+) -> NoReturn:
+    """Whole-BOM problems, unless the document has structural ones (which cause them)."""
+    if found:
+        raise ValidationError(problems=found, source=source) from None
+    raise BomValidationError(problems=_bom_problems(error, body), source=source) from None
 
 
 _ITEM_PATH = re.compile(r"(components|relations)\[(\d+)\]")
 
 
-def _bom_error(error: BomValidationError, body: dict[str, Any], source: str) -> BomValidationError:
-    """Locate a whole-BOM problem in the document: the Bom numbers components and relations
+def _bom_problems(error: BomValidationError, body: dict[str, Any]) -> list[Problem]:
+    """Locate whole-BOM problems in the document: the Bom numbers components and relations
     in its sorted order, the document in its own."""
     orders = {
         "components": sorted(
@@ -312,31 +296,9 @@ def _bom_error(error: BomValidationError, body: dict[str, Any], source: str) -> 
         if match:
             index = orders[match.group(1)][int(match.group(2))]
             path = f"{match.group(1)}[{index}]{path[match.end() :]}"
-        return _join("$", path) if path else "$"
+        return join_path("$", path) if path else "$"
 
-    problems = getattr(error, "problems", [error])
-    wrapped = BomValidationError(error.message, locate(error.path))
-    wrapped.problems = [  # type: ignore[attr-defined]
-        BomValidationError(p.message, locate(p.path)) for p in problems
-    ]
-    return _with_source(wrapped, source)
-
-
-def _join(prefix: str, path: str) -> str:
-    return prefix + (path if path.startswith("[") else f".{path}")
-
-
-def _located(message: str, path: str, source: str) -> ValidationError:
-    where = f"{source}: " if source else ""
-    error = ValidationError(message, path)
-    error.args = (f"{where}{path}: {message}",)
-    return error
-
-
-def _with_source(error: BomValidationError, source: str) -> BomValidationError:
-    if source:
-        error.args = (f"{source}: {error.args[0]}",)
-    return error
+    return [Problem(locate(p.path), p.message) for p in error.problems]
 
 
 def loads(text: str | bytes, source: str = "") -> Bom:

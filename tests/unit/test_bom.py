@@ -54,8 +54,7 @@ def rel(source: str, kind: RelationKind, target: str) -> Relation:
 def problems_of(components: Sequence[Component], relations: list[Relation]) -> list[str]:
     with pytest.raises(BomValidationError) as caught:
         Bom(metadata=META, components=as_any(components), relations=relations)
-    problems: list[BomValidationError] = caught.value.problems  # type: ignore[attr-defined]
-    return [f"{p.path}: {p.message}" for p in problems]
+    return [f"{p.path}: {p.message}" for p in caught.value.problems]
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -211,7 +210,7 @@ def test_every_problem_is_collected_and_the_first_is_raised() -> None:
     with pytest.raises(BomValidationError) as caught:
         Bom(metadata=META, components=components, relations=[rel("m", R.GUARDS, "q")])
     error = caught.value
-    assert len(error.problems) == 3  # type: ignore[attr-defined]
+    assert len(error.problems) == 3
     assert error.path == "components[1].ref"
     assert str(error).endswith("(and 2 more problems)")
     assert isinstance(error, ValidationError)

@@ -25,7 +25,6 @@ from fmbom import (
     Tokenizer,
     TrainingStage,
     Weights,
-    dumps,
     read_bom,
 )
 from fmbom.cli import main
@@ -40,6 +39,7 @@ from fmbom.graph import (
     to_dot,
     to_mermaid,
 )
+from fmbom.native import dumps
 from tests.conftest import EXAMPLES
 
 NASTY = 'a "quoted" [bracket] {brace} (paren) <script>alert(1)</script> #1 | & \\ `tick` ✓ 模型'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -383,3 +384,88 @@ def test_license_validator_names_the_index() -> None:
     with pytest.raises(ValidationError) as caught:
         v.license_expressions(None, attribute, ("MIT", "OR"))
     assert caught.value.path == "licenses[1]"
+
+
+# --- vocabulary strings and misuse -------------------------------------------------------------
+
+
+def test_vocabulary_strings_are_converted_through_the_enum() -> None:
+    from fmbom import Bom, Dataset, Digest, HashAlgorithm, Model, ModelRole, RelationKind
+    from fmbom.vocabulary import Modality, TrainingStage
+
+    model = Model(ref="m", name="m", role="adapted", modalities_in=["text", Modality.IMAGE])
+    assert model.role is ModelRole.ADAPTED
+    assert model.modalities_in == (Modality.TEXT, Modality.IMAGE)
+    digest = Digest(algorithm="SHA-256", value="AB" * 32)
+    assert digest.algorithm is HashAlgorithm.SHA256
+    assert digest.value == "ab" * 32
+    bom = (
+        Bom.create("s")
+        .add(Model(ref="m", name="m"), Dataset(ref="d", name="d"))
+        .relate("m", "trained-on", "d", stage="sft")
+    )
+    (relation,) = bom.relations
+    assert relation.kind is RelationKind.TRAINED_ON
+    assert relation.stage is TrainingStage.SFT
+
+
+_M: dict[str, Any] = {"ref": "m", "name": "m"}
+
+
+# Keyword arguments as an untyped pipeline would pass them (mypy would refuse them if typed).
+@pytest.mark.parametrize(
+    ("cls", "arguments", "path", "text"),
+    [
+        (Model, {**_M, "parameter_count": "7B"}, "parameter_count", "'7B'"),
+        (Model, {**_M, "role": "teacher"}, "role", "'teacher'"),
+        (Model, {**_M, "role": 3}, "role", "got 3"),
+        (Model, {**_M, "access_route": "ftp"}, "access_route", "'ftp'"),
+        (Model, {**_M, "modalities_out": ["text", 3]}, "modalities_out[1]", "3"),
+        (Model, {**_M, "modalities_out": "text"}, "modalities_out", "'text'"),
+        (Model, {"ref": "m", "name": 5}, "name", "expected a string"),
+        (Model, {**_M, "licenses": "MIT"}, "licenses", "'MIT'"),
+        (Model, {**_M, "digests": ["sha256:ab"]}, "digests[0]", "a Digest"),
+        (Model, {**_M, "context_length": "4k"}, "context_length", "'4k'"),
+        (Digest, {"algorithm": "crc32", "value": "00"}, "algorithm", "crc32"),
+        (Digest, {"algorithm": 256, "value": "00"}, "algorithm", "256"),
+        (Digest, {"algorithm": "sha256", "value": 7}, "value", "hex string"),
+        (Relation, {"kind": "trains", "source": "a", "target": "b"}, "kind", "'trains'"),
+        (Weights, {**_M, "format": "zip"}, "format", "'zip'"),
+        (Dataset, {**_M, "synthetic_share": "half"}, "synthetic_share", "half"),
+        (Dataset, {**_M, "known_exclusions": [1]}, "known_exclusions[0]", "1"),
+    ],
+)
+def test_misuse_is_a_validation_error_naming_the_field(
+    cls: Callable[..., object], arguments: dict[str, Any], path: str, text: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        cls(**arguments)
+    assert caught.value.path == path
+    assert text in caught.value.message
+
+
+def test_bom_relate_with_an_unknown_kind_names_the_field() -> None:
+    from fmbom import Bom
+
+    bom = Bom.create("s").add(Model(ref="m", name="m"), Dataset(ref="d", name="d"))
+    with pytest.raises(ValidationError, match=r"^kind: expected one of derived-from"):
+        bom.relate("m", "trains", "d")
+
+
+def test_governance_vocabularies_accept_strings() -> None:
+    from fmbom.governance import Evaluation
+    from fmbom.vocabulary import EvaluationCategory, SourceType, Unit
+
+    evaluation = Evaluation(
+        benchmark="b",
+        metric="m",
+        unit="deployed-system",
+        source_type="independent-audit",
+        category="safety",
+    )
+    assert evaluation.unit is Unit.DEPLOYED_SYSTEM
+    assert evaluation.source_type is SourceType.INDEPENDENT_AUDIT
+    assert evaluation.category is EvaluationCategory.SAFETY
+    with pytest.raises(ValidationError) as caught:
+        Evaluation(benchmark="b", metric="m", unit="system", source_type="provider-claim")
+    assert caught.value.path == "unit"

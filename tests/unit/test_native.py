@@ -167,7 +167,7 @@ def test_components_and_relations_may_be_absent() -> None:
 
 @pytest.mark.parametrize("key", ["components", "relations"])
 def test_components_and_relations_must_be_arrays(key: str) -> None:
-    assert str(load_error(document(**{key: {}}))) == f"$.{key}: expected an array"
+    assert str(load_error(document(**{key: {}}))) == f"$.{key}: expected an array, got object"
 
 
 # --- reading: exact paths --------------------------------------------------------------------
@@ -346,7 +346,7 @@ def test_bom_problems_keep_their_type_and_every_problem() -> None:
     )
     error = load_error(doc, source="s.json")
     assert isinstance(error, BomValidationError)
-    messages = [f"{p.path}: {p.message}" for p in error.problems]  # type: ignore[attr-defined]
+    messages = [f"{p.path}: {p.message}" for p in error.problems]
     assert messages == [
         "$.components[2].ref: duplicate ref 'm' (another component has the same ref)",
         "$.relations[0].target: unknown ref 'gone'",
@@ -424,7 +424,6 @@ def test_raw_converter_errors_are_wrapped(
 
 def test_unwrapped_bom_errors_keep_their_problems(monkeypatch: pytest.MonkeyPatch) -> None:
     problem = BomValidationError("duplicate ref 'tuned'", "components[1].ref")
-    problem.problems = [problem]  # type: ignore[attr-defined]
 
     class Broken:
         def structure(self, *_: object) -> object:
@@ -434,4 +433,44 @@ def test_unwrapped_bom_errors_keep_their_problems(monkeypatch: pytest.MonkeyPatc
     error = load_error(document(), source="f.json")
     assert isinstance(error, BomValidationError)
     assert str(error) == "f.json: $.components[1].ref: duplicate ref 'tuned'"
-    assert [p.path for p in error.problems] == ["$.components[1].ref"]  # type: ignore[attr-defined]
+    assert [p.path for p in error.problems] == ["$.components[1].ref"]
+
+
+# --- every problem, not the first --------------------------------------------------------------
+
+
+def test_three_independent_errors_are_reported_together_with_their_paths() -> None:
+    doc = document()
+    doc["components"][0]["parameter_count"] = "7B"
+    doc["components"][1]["role"] = "teacher"
+    doc["components"].append(
+        {"kind": "weights", "ref": "w", "name": "w", "digests": [{"algorithm": "sha256"}]}
+    )
+    error = load_error(doc, source="three.json")
+    assert isinstance(error, ValidationError)
+    assert error.source == "three.json"
+    assert [p.path for p in error.problems] == [
+        "$.components[0].parameter_count",
+        "$.components[1].role",
+        "$.components[2].digests[0]",
+    ]
+    assert "required key 'value' is missing" in error.problems[2].message
+    assert len(error.lines()) == 3
+    assert all(line.startswith("three.json: $.components[") for line in error.lines())
+
+
+def test_top_level_and_nested_problems_are_reported_together() -> None:
+    doc = document(extra=1)
+    doc["relations"] = {"not": "a list"}
+    doc["components"][0]["name"] = ""
+    error = load_error(doc)
+    assert [p.path for p in error.problems] == ["$", "$.relations", "$.components[0].name"]
+
+
+def test_consistency_problems_wait_for_a_well_formed_document() -> None:
+    doc = document()
+    doc["components"][0]["name"] = 3
+    doc["relations"].append({"kind": "trained-on", "source": "tuned", "target": "nowhere"})
+    error = load_error(doc)
+    assert not isinstance(error, BomValidationError)
+    assert [p.path for p in error.problems] == ["$.components[0].name"]

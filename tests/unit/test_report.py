@@ -19,11 +19,11 @@ from fmbom import (
     Relation,
     RelationKind,
     Software,
-    dumps,
     read_bom,
 )
 from fmbom.cli import main
 from fmbom.governance import SourceType, Unit
+from fmbom.native import dumps
 from fmbom.report import MAX_DRAWN_NODES, to_html, to_markdown
 from tests.conftest import EXAMPLES
 from tests.unit.check.boms import complete, evaluation, with_system_governance

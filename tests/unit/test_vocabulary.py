@@ -7,6 +7,7 @@ import json
 import operator
 import re
 
+import attrs
 import pytest
 
 from fmbom import Bom
@@ -24,8 +25,8 @@ from fmbom.diff import (
 )
 from fmbom.errors import ValidationError
 from fmbom.governance import Unit
-from fmbom.graph import SHAPES, SYSTEM_SHAPE
-from fmbom.model import ComponentKind, Dataset, GuardModel, Model
+from fmbom.graph import DETAIL_FIELDS, SHAPES, SYSTEM_SHAPE
+from fmbom.model import COMPONENT_TYPES, ComponentKind, Dataset, GuardModel, Model
 from fmbom.report import _LOOKS as REPORT_LOOKS
 from fmbom.severity import Severity
 from tests.conftest import ROOT
@@ -174,3 +175,10 @@ def test_the_graph_page_shows_the_shape_of_every_kind() -> None:
     rows = dict(re.findall(r"^\| `([a-z-]+)` \| [^|]+ \| `([a-z0-9]+)` \|$", page, re.M))
     assert rows == {kind.value: shape.dot for kind, shape in SHAPES.items()}
     assert f"| `{SYSTEM_SHAPE.dot}` |" in page
+
+
+def test_graph_details_cover_every_kind_with_a_field_the_kind_has() -> None:
+    assert set(DETAIL_FIELDS) == set(ComponentKind)
+    for kind, field in DETAIL_FIELDS.items():
+        names = {a.name for a in attrs.fields(COMPONENT_TYPES[kind])}
+        assert field is None or field in names, kind

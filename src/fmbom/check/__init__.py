@@ -3,7 +3,7 @@
 :func:`check` returns a :class:`CheckResult` whose findings each have a stable id, a severity,
 a subject, the section of the minimum record they concern and a one-line message::
 
-    result = fmbom.check(bom)
+    result = fmbom.check.check(bom)  # or fmbom.check_bom(bom)
     for finding in result.at_or_above(Severity.HIGH):
         print(finding.id, finding.subject.name, finding.message)
 

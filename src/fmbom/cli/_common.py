@@ -26,6 +26,19 @@ def fail(message: str, code: int) -> int:
     return code
 
 
+def fail_lines(lines: list[str], code: int) -> int:
+    """Print each line as ``fmbom: error: line`` on stderr (one per problem); return ``code``."""
+    for line in lines:
+        fail(line, code)
+    return code
+
+
+def stdin_once(*inputs: str | None) -> None:
+    """Refuse ``-`` (standard input) for more than one input: it can be read only once."""
+    if sum(1 for name in inputs if name == "-") > 1:
+        raise CliError("standard input can be read only once: give at most one input as -")
+
+
 def add_output(parser: argparse.ArgumentParser) -> None:
     """The ``-o/--output`` option every verb takes."""
     parser.add_argument(

@@ -6,7 +6,14 @@ import argparse
 import os
 from typing import Any
 
-from fmbom.cli._common import EXIT_FAILED, EXIT_OK, add_output, emit, stream_is_terminal
+from fmbom.cli._common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    add_output,
+    emit,
+    stdin_once,
+    stream_is_terminal,
+)
 
 _FORMATS = ("text", "json", "markdown")
 _FAIL_ON = ("critical", "high", "medium", "low", "info", "never")
@@ -63,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
     from fmbom.io import read_bom
     from fmbom.severity import parse_fail_on
 
+    stdin_once(args.old, args.new)
     policy = Policy.load(args.policy) if args.policy else Policy()
     overrides = dict(parse_severity_override(item) for item in args.severity)
     policy = policy.with_overrides(ignore=_checked_rules(args.ignore), severity=overrides)

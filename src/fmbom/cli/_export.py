@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Literal
 
-from fmbom.cli._common import EXIT_OK, CliError, add_output, emit
+from fmbom.cli._common import EXIT_OK, CliError, add_output, emit, stdin_once
 
 FORMATS = ("cyclonedx-json", "cyclonedx-xml")
 SPEC_VERSIONS = ("1.5", "1.6", "1.7")
@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from fmbom import cyclonedx
     from fmbom.io import detect_format, read_bytes
 
+    stdin_once(args.file, args.merge)
     raw = read_bytes(args.file)
     kind = detect_format(raw, args.file)
     if kind == "native":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fmbom.cli._common import EXIT_OK, CliError, add_output, emit
+from fmbom.cli._common import EXIT_OK, CliError, add_output, emit, stdin_once
 
 
 def register(subparsers: Any) -> None:
@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if len(args.files) != expected:
         usage = "--diff OLD NEW" if args.diff else "FILE (use --diff OLD NEW to compare two)"
         raise CliError(f"graph takes {usage}, got {len(args.files)} file(s)")
+    stdin_once(*args.files)
     from fmbom.graph import build, build_diff, to_dot, to_mermaid
     from fmbom.io import read_bom
 

@@ -34,7 +34,7 @@ from fmbom.cyclonedx._interop import merge, to_cyclonedx_bom
 from fmbom.cyclonedx._schema import json_schema_errors, repair, xml_schema_errors
 from fmbom.cyclonedx._text import json_text
 from fmbom.cyclonedx._xml import parse_xml, to_xml
-from fmbom.errors import ExportError, InputFormatError
+from fmbom.errors import ExportError, InputFormatError, Problem
 
 __all__ = [
     "DEFAULT_SPEC_VERSION",
@@ -136,8 +136,10 @@ def _check_schema(
             if notes and not json_schema_errors(fixed):
                 return fixed, notes
     if errors:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise InputFormatError(f"not valid CycloneDX {version}: {errors[0]}{more}", source)
+        raise InputFormatError(
+            source=source,
+            problems=[Problem("", f"not valid CycloneDX {version}: {e}") for e in errors],
+        )
     return document, []
 
 

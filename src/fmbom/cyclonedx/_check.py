@@ -137,7 +137,7 @@ class _Checker:
 
     def fail(self, path: str, problem: str) -> NoReturn:
         raise InputFormatError(
-            f"not valid CycloneDX {self.version}: {path}: {problem}", self.source
+            f"not valid CycloneDX {self.version}: {problem}", self.source, path=path
         )
 
     def expect(self, value: Any, kind: type, path: str) -> None:

@@ -128,6 +128,8 @@ class _Collector:
         return SubjectRef(kind=subject.unit, name=subject.name, ref=None)
 
     def reaches(self, old_ref: str | None, new_ref: str | None) -> tuple[SubjectRef, ...]:
+        """What rests on a component, nearest first, ending with the system; nothing for the
+        described system itself (no ref on either side)."""
         on_new = new_ref is not None
         ref = new_ref if new_ref is not None else old_ref
         if ref is None:
@@ -157,7 +159,7 @@ class _Collector:
         resolved = self.policy.resolve(rule, subject.kind, default)
         if resolved is None:
             return
-        reaches = () if subject.ref is None else self.reaches(old_ref, new_ref)
+        reaches = self.reaches(old_ref, new_ref)
         self.changes.append(
             Change(
                 rule=rule,

@@ -1,6 +1,6 @@
 """Scanning model directories: build the BOM from the artifacts themselves.
 
-:func:`scan` (also ``fmbom.scan(path)``) walks a Hugging Face style model
+:func:`scan` (also ``fmbom.scan_path(path)``) walks a Hugging Face style model
 directory (or a GGUF file, a PEFT adapter, a sentence-transformers model, a dataset card),
 hashes every file in parallel with a persistent hash cache, reads configs, tokenizer files,
 safetensors and GGUF headers and card front matter, and returns a :class:`ScanResult` holding

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from fmbom import InferenceProvider, dumps
+from fmbom import InferenceProvider
 from fmbom.cli import main
+from fmbom.native import dumps
 from tests.unit.check.boms import complete, with_model
 
 

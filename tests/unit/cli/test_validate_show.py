@@ -81,9 +81,7 @@ def test_validate_a_field_error(tmp_path: Path, capsys: pytest.CaptureFixture[st
     path.write_text(json.dumps({"fmbom": "1", "metadata": {"subject": {"name": "s", "x": 1}}}))
     code, out, err = run(["validate", str(path)], capsys)
     assert (code, err) == (1, "")
-    assert out == (
-        f"{path}: invalid: 1 problem(s)\n  {path}: $.metadata.subject: unknown key(s) x\n"
-    )
+    assert out == (f"{path}: invalid: 1 problem(s)\n  $.metadata.subject: unknown key(s) x\n")
 
 
 def test_validate_checks_cyclonedx_against_its_schema(
@@ -140,7 +138,44 @@ def test_show_with_inconsistent_input_exits_2(
 ) -> None:
     code, out, err = run(["show", str(inconsistent)], capsys)
     assert (code, out) == (2, "")
-    assert "(and 1 more problems)" in one_line_error(err)
+    lines = err.splitlines()
+    assert [line.split(": ")[3] for line in lines] == [
+        "$.relations[0].target",
+        "$.components[0]",
+    ]
+    assert all(line.startswith(f"fmbom: error: {inconsistent}: ") for line in lines)
+    assert "Traceback" not in err
+
+
+def test_debug_adds_the_traceback(inconsistent: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["--debug", "show", str(inconsistent)], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith("Traceback (most recent call last):")
+    assert "fmbom.errors.BomValidationError" in err
+    assert err.count("fmbom: error: ") == 2
+
+
+def test_debug_on_a_usage_error_adds_the_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["--debug", "diff", "-", "-"], capsys)
+    assert code == 2
+    assert "Traceback (most recent call last):" in err
+    assert err.endswith(
+        "fmbom: error: standard input can be read only once: give at most one input as -\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["diff", "-", "-"], ["graph", "--diff", "-", "-"], ["export", "-", "--merge", "-"]],
+)
+def test_stdin_twice_is_refused_naming_stdin(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(argv, capsys)
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == (
+        "standard input can be read only once: give at most one input as -"
+    )
 
 
 def test_validate_reads_stdin(

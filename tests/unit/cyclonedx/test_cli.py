@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from fmbom import Bom, cyclonedx, dumps
+from fmbom import Bom, cyclonedx
 from fmbom.cli import main
+from fmbom.native import dumps
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from fmbom import Model, Weights, loads, read_bom
+from fmbom import Model, Weights, read_bom
 from fmbom.cli import main
+from fmbom.native import loads
 from fmbom.scan import scan
 from tests.unit.scan._independent import safetensors_counts
 
@@ -164,11 +165,13 @@ def test_bundled_demo(tmp_path: Path, cache_dir: Path, capsys: pytest.CaptureFix
     assert "scan-demo 1.0" in capsys.readouterr().out
 
 
-def test_fmbom_scan_is_the_scan_function(data: Data, cache_dir: Path) -> None:
+def test_fmbom_scan_path_is_the_scan_function(data: Data, cache_dir: Path) -> None:
     import fmbom
+    import fmbom.scan
     from fmbom.scan import scan as scan_function
 
-    assert fmbom.scan is scan_function
-    direct = fmbom.scan(data("fracast"), cache_dir=cache_dir)
+    assert fmbom.scan_path is scan_function
+    assert fmbom.scan.scan is scan_function
+    direct = fmbom.scan_path(data("fracast"), cache_dir=cache_dir)
     assert direct.bom == scan_function(data("fracast"), use_cache=False).bom
-    assert "scan" in fmbom.__all__
+    assert "scan_path" in fmbom.__all__

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from fmbom import HashAlgorithm, ScanError, Weights, dumps
+from fmbom import HashAlgorithm, ScanError, Weights
+from fmbom.native import dumps
 from fmbom.scan import ScanResult, default_cache_dir, hash_file, scan
 from fmbom.scan._cache import CACHE_FILE_NAME, HashCache
 from fmbom.scan._hashing import BUFFER_SIZE, HashJob, hash_files
