@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import attrs
 
@@ -33,6 +33,9 @@ from fmbom.model import (
     RelationKind,
     TrainingStage,
 )
+
+if TYPE_CHECKING:
+    from fmbom._compose import ComposeResult
 
 __all__ = [
     "ENDPOINT_KINDS",
@@ -477,6 +480,17 @@ class Bom:
             components=tuple(c for c in self.components if c.ref != ref),
             relations=tuple(r for r in self.relations if ref not in (r.source, r.target)),
         )
+
+    def compose(self, *others: Bom, subject: Subject | None = None) -> ComposeResult:
+        """One system BOM from this BOM and ``others`` (model scans, hand-written parts).
+
+        Components are unified by identity; a conflicting field keeps this BOM's value and is
+        reported in :attr:`ComposeResult.conflicts`; models a deployment serves are linked to
+        the components that describe them. The subject is ``subject`` or this BOM's.
+        """
+        from fmbom._compose import compose
+
+        return compose((self, *others), subject=subject)
 
     def with_metadata(self, metadata: BomMetadata) -> Bom:
         """A new BOM with other metadata: ``bom.with_metadata(attrs.evolve(bom.metadata, ...))``."""

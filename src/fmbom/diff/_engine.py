@@ -410,12 +410,25 @@ def _grouped_properties(component: Component) -> dict[str, list[str]]:
     return found
 
 
+#: Properties whose change has a rule of its own (deployment scans record these).
+_PROPERTY_RULES = {
+    "fmbom:quantization": (RuleId.QUANTIZATION_CHANGED, "quantization"),
+    "fmbom:routing-strategy": (RuleId.ROUTING_STRATEGY_CHANGED, "routing strategy"),
+}
+
+
 def _compare_properties(p: _Pair) -> None:
     a = _grouped_properties(p.a)
     b = _grouped_properties(p.b)
     for name in sorted(set(a) | set(b)):
         x, y = a.get(name), b.get(name)
-        if x != y:
+        ruled = _PROPERTY_RULES.get(name)
+        if x != y and ruled is not None:
+            before = None if x is None else _one_or_list(x)
+            after = None if y is None else _one_or_list(y)
+            what = f"{ruled[1]} {before} -> {after}"
+            p.add(ruled[0], what, field=f"properties.{name}", before=before, after=after)
+        elif x != y:
             p.field_changed(
                 f"properties.{name}",
                 None if x is None else _one_or_list(x),
@@ -524,6 +537,16 @@ def _special(rule: RuleId, field: str, noun: str) -> Callable[[_Pair], None]:
 
 
 _ENDPOINT = _special(RuleId.PROVIDER_CHANGED, "endpoint", "endpoint")
+_STRATEGY = _special(RuleId.ROUTING_STRATEGY_CHANGED, "strategy", "routing strategy")
+
+
+def _router_strategy(p: _Pair) -> None:
+    # A router whose configuration names its strategy carries it as a property on both sides;
+    # the property rule reports the change once, in the configuration's own words.
+    named = "fmbom:routing-strategy"
+    if p.a.property(named) is None or p.b.property(named) is None:
+        _STRATEGY(p)
+
 
 _FIELD_RULES: dict[type[Component], dict[str, Callable[[_Pair], None]]] = {
     Model: {
@@ -547,8 +570,11 @@ _FIELD_RULES: dict[type[Component], dict[str, Callable[[_Pair], None]]] = {
         ),
         "files": _compare_files,
     },
-    GuardModel: {"endpoint": _ENDPOINT},
-    Router: {"endpoint": _ENDPOINT},
+    GuardModel: {
+        "endpoint": _ENDPOINT,
+        "position": _special(RuleId.GUARD_POSITION_CHANGED, "position", "guard position"),
+    },
+    Router: {"endpoint": _ENDPOINT, "strategy": _router_strategy},
     InferenceProvider: {
         "endpoint": _ENDPOINT,
         "organization": _special(RuleId.PROVIDER_CHANGED, "organization", "provider organisation"),
@@ -988,8 +1014,9 @@ def _relation_fields_changed(out: _Collector, a: Relation, b: Relation) -> None:
         x, y = getattr(a, name), getattr(b, name)
         if x != y:
             field = f"{b.kind.value}.{name}"
+            ordered = b.kind is RelationKind.ROUTES_TO and name == "order"
             out.add(
-                RuleId.FIELD_CHANGED,
+                RuleId.FALLBACK_ORDER_CHANGED if ordered else RuleId.FIELD_CHANGED,
                 _subject_of(source),
                 f"{source.kind.value} {_label(source)}: {b.kind.value} {target.name} "
                 f"{name} {plain(x)} -> {plain(y)}",
