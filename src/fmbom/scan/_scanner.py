@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime
 import os
 from pathlib import Path
+from typing import Any
 
 import attrs
 
 from fmbom._version import __version__
 from fmbom.bom import Bom, BomMetadata, Subject, Tool
 from fmbom.errors import BomValidationError, ScanError, ValidationError
+from fmbom.evidence import FieldSource
 from fmbom.governance import Unit
 from fmbom.model import HashAlgorithm, Property, Software, SoftwareRole
 from fmbom.scan._context import FileRecord, P, ScanContext, UnitScope, ref_part
@@ -86,6 +88,10 @@ def scan(
         raise ScanError(f"{root}: no such file or directory") from None
     except OSError as error:
         raise ScanError(f"{root}: cannot read: {error.strerror or error}") from None
+    from fmbom.scan._deploy import looks_like_deployment, scan_deployment
+
+    if looks_like_deployment(root):
+        return scan_deployment(root, name=name, version=version, timestamp=timestamp)
     state = ScanContext(algo, version)
     cache_repo = find_cache_repo(root) if root.is_dir() else None
     if cache_repo is not None:
@@ -147,6 +153,7 @@ def _assemble(
     for record in readable:
         if not record.used:
             state.add(_unknown_file(record))
+    _attach_evidence(state)
     main = main_component(state.components, "")
     if name:
         subject_name = name
@@ -231,12 +238,32 @@ def _try_unit(
         return _Refused(error=error, reads=tuple(dict.fromkeys(state.reads[reads:])))
 
 
+def _attach_evidence(state: ScanContext) -> None:
+    """Give every component the files it claimed and the sources of its fields."""
+    sources: dict[str, list[FieldSource]] = {}
+    for (ref, field), source in state.sources.items():
+        sources.setdefault(ref, []).append(
+            FieldSource(
+                field=field, file=source.file, locator=source.locator, derived=source.derived
+            )
+        )
+    for ref, component in list(state.components.items()):
+        changes: dict[str, Any] = {}
+        if ref in sources:
+            changes["sources"] = sources[ref]
+        files = state.files.get(ref)
+        if files and "files" in attrs.fields_dict(type(component)):
+            changes["files"] = (*getattr(component, "files", ()), *files)
+        if changes:
+            state.components[ref] = attrs.evolve(component, **changes)
+
+
 def _unknown_file(record: FileRecord) -> Software:
     properties = [Property(name=P + "path", value=record.rel)]
     properties.append(Property(name=P + "size", value=str(record.size)))
     properties.append(Property(name=P + "unrecognised", value="true"))
     if record.lfs is not None:
-        properties.append(Property(name=P + "lfs-pointer", value=record.rel))
+        properties.append(Property(name=P + "lfs-pointer", value="true"))
     return Software(
         ref="file:" + ref_part(record.rel),
         name=record.rel,
