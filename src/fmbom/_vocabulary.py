@@ -1,20 +1,14 @@
-"""The base of fmbom's closed vocabularies shown to users: ``str`` enums printed as their value."""
+"""Reading a member of a closed vocabulary by its value, with an error naming the known ones."""
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import TypeVar
 
-__all__ = ["Vocabulary", "parse_member"]
+from fmbom.vocabulary import Vocabulary
 
-_E = TypeVar("_E", bound="Vocabulary")
+__all__ = ["parse_member"]
 
-
-class Vocabulary(str, Enum):
-    """A ``str`` enum whose members print, format and serialise as their value."""
-
-    def __str__(self) -> str:
-        return str(self.value)
+_E = TypeVar("_E", bound=Vocabulary)
 
 
 def parse_member(cls: type[_E], text: str | _E, noun: str) -> _E:
