@@ -90,9 +90,10 @@ from fmbom.model import (
 from fmbom.scan import ScanProblem, ScanResult
 from fmbom.scan import scan as scan_path
 from fmbom.severity import Severity
-from fmbom.vocabulary import Vocabulary
+from fmbom.vocabulary import HASH_NAMES, HashNames, Vocabulary
 
 __all__ = [
+    "HASH_NAMES",
     "AccessRoute",
     "Adapter",
     "AdapterMethod",
@@ -122,6 +123,7 @@ __all__ = [
     "GuardModel",
     "GuardPosition",
     "HashAlgorithm",
+    "HashNames",
     "Identity",
     "InferenceProvider",
     "InputFormatError",

@@ -32,6 +32,7 @@ from fmbom.values import (
     WeightFile,
 )
 from fmbom.vocabulary import (
+    HASH_NAMES,
     AccessRoute,
     AdapterMethod,
     ComponentKind,
@@ -40,6 +41,7 @@ from fmbom.vocabulary import (
     ExternalReferenceType,
     GuardPosition,
     HashAlgorithm,
+    HashNames,
     Modality,
     ModelRole,
     RelationKind,
@@ -53,6 +55,7 @@ from fmbom.vocabulary import (
 
 __all__ = [
     "COMPONENT_TYPES",
+    "HASH_NAMES",
     "AccessRoute",
     "Adapter",
     "AdapterMethod",
@@ -68,6 +71,7 @@ __all__ = [
     "GuardModel",
     "GuardPosition",
     "HashAlgorithm",
+    "HashNames",
     "InferenceProvider",
     "Modality",
     "Model",
