@@ -18,11 +18,12 @@ re-quantized with another method, one inference provider replaced, a safety data
 training, and a refreshed evaluation of the deployed system.
 
 Run ``python docs/examples/build_assistant.py [OUTDIR]`` to write ``assistant-v1.json`` and
-``assistant-v2.json`` (by default next to this script).
+``assistant-v2.json`` (by default next to this script); ``--help`` says so.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import hashlib
 import sys
@@ -884,11 +885,24 @@ def build_v2() -> Bom:
 
 
 def main(argv: list[str]) -> int:
-    """Write both releases as canonical native JSON."""
-    outdir = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent
+    """Write both releases as canonical native JSON (``argv`` as in ``sys.argv``)."""
+    parser = argparse.ArgumentParser(
+        prog=Path(argv[0]).name if argv else "build_assistant.py",
+        description="Write the BOMs of two releases of the example assistant as native JSON "
+        "(assistant-v1.json and assistant-v2.json).",
+    )
+    parser.add_argument(
+        "outdir",
+        metavar="OUTDIR",
+        nargs="?",
+        type=Path,
+        default=Path(__file__).resolve().parent,
+        help="directory to write into, created if missing (default: next to this script)",
+    )
+    outdir: Path = parser.parse_args(argv[1:]).outdir
     outdir.mkdir(parents=True, exist_ok=True)
     for name, bom in (("assistant-v1.json", build_v1()), ("assistant-v2.json", build_v2())):
-        fmbom.write_atomic(outdir / name, fmbom.dumps_bom(bom))
+        fmbom.write_bom(bom, outdir / name)
         print(f"wrote {outdir / name}: {len(bom)} components, {len(bom.relations)} relations")
     return 0
 

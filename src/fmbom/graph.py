@@ -21,6 +21,7 @@ import attrs
 
 from fmbom.bom import Bom
 from fmbom.model import AnyComponent, ComponentKind, Relation
+from fmbom.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from fmbom.diff import DiffResult
@@ -32,12 +33,14 @@ __all__ = [
     "SYSTEM_SHAPE",
     "Edge",
     "Graph",
+    "GraphFormat",
     "Node",
     "Shape",
     "Status",
     "build",
     "build_diff",
     "edge_label",
+    "render",
     "shape_of",
     "to_dot",
     "to_mermaid",
@@ -408,3 +411,16 @@ def to_dot(graph: Graph) -> str:
         lines.append(f"  {edge.source} -> {edge.target} [{', '.join(attributes)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+class GraphFormat(Vocabulary):
+    """The formats of a lineage picture (the choices of ``fmbom graph --format``)."""
+
+    MERMAID = "mermaid"
+    DOT = "dot"
+
+
+def render(graph: Graph, format: GraphFormat | str) -> str:  # noqa: A002 - the CLI's name
+    """``graph`` as Mermaid or Graphviz DOT text."""
+    chosen = GraphFormat.coerce(format, "format")
+    return to_dot(graph) if chosen is GraphFormat.DOT else to_mermaid(graph)

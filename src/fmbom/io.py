@@ -31,7 +31,9 @@ __all__ = [
     "detect_format",
     "dumps_bom",
     "loads_bom",
+    "loads_bom_with_report",
     "read_bom",
+    "read_bom_with_report",
     "read_bytes",
     "write_atomic",
     "write_bom",
@@ -106,12 +108,18 @@ def _json_kind(document: Any, source: str) -> InputKind:
 
 def loads_bom(data: bytes | str, source: str = "") -> Bom:
     """Build a BOM from a document in any supported format, detected from its content."""
+    return loads_bom_with_report(data, source)[0]
+
+
+def loads_bom_with_report(data: bytes | str, source: str = "") -> tuple[Bom, list[str]]:
+    """Like :func:`loads_bom`, also returning the import warnings (facts of a CycloneDX
+    document that the BOM could not hold, each naming its JSON path)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head == b"<":
         from fmbom import cyclonedx
 
-        return cyclonedx.loads(raw, source=source)
+        return cyclonedx.load_with_report(raw, source=source)
     if head not in (b"{", b"["):
         raise InputFormatError("neither JSON nor XML: not a BOM", source)
     document = _parse_json(raw, source)
@@ -119,10 +127,16 @@ def loads_bom(data: bytes | str, source: str = "") -> Bom:
     if kind == "native":
         from fmbom import native
 
-        return native.from_dict(document, source)
+        return native.from_dict(document, source), []
     from fmbom import cyclonedx
 
-    return cyclonedx.from_json_dict(document, source=source)
+    return cyclonedx.from_json_dict_with_report(document, source=source)
+
+
+def read_bom_with_report(path: str | os.PathLike[str]) -> tuple[Bom, list[str]]:
+    """Like :func:`read_bom`, also returning the import warnings."""
+    name = os.fspath(path)
+    return loads_bom_with_report(read_bytes(name), source=name)
 
 
 def read_bom(path: str | os.PathLike[str]) -> Bom:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fmbom.bom import Bom
-from fmbom.model import AnyComponent, ComponentKind, Relation, RelationKind
+from fmbom.model import AnyComponent, ComponentKind, Relation, RelationKind, Weights
 
-__all__ = ["describe", "render_tree"]
+__all__ = ["describe", "details", "render_tree"]
 
 _LINEAGE_VIEW = (
     RelationKind.ADAPTS,
@@ -25,6 +25,45 @@ def describe(component: AnyComponent) -> str:
     if role is not None:
         extra = f" ({role})"
     return f"{component.kind.value} {component.name}{version}{extra} [{component.ref}]"
+
+
+def _count(value: int) -> str:
+    return f"{value:,}"
+
+
+def details(component: AnyComponent) -> list[str]:
+    """The facts ``show`` lists under a component: licences, parameter count, quantization,
+    format and dtype, context length, and every digest in full. Unknown facts are left out."""
+    found: list[str] = []
+    if component.licenses:
+        found.append(f"licenses: {' AND '.join(component.licenses)}")
+    parameters = getattr(component, "parameter_count", None)
+    if parameters is not None:
+        found.append(f"parameters: {_count(parameters)}")
+    context = getattr(component, "context_length", None)
+    if context is not None:
+        found.append(f"context length: {_count(context)}")
+    if isinstance(component, Weights):
+        shown = [component.format.value]
+        if component.dtype:
+            shown.append(component.dtype)
+        found.append(f"format: {' '.join(shown)}")
+        quantization = component.quantization
+        if quantization is not None:
+            parts = [quantization.method]
+            if quantization.bits is not None:
+                parts.append(f"{quantization.bits}-bit")
+            if quantization.group_size is not None:
+                parts.append(f"group size {quantization.group_size}")
+            found.append(f"quantization: {', '.join(parts)}")
+    found.extend(f"digest: {digest}" for digest in component.digests)
+    if isinstance(component, Weights):
+        found.extend(
+            f"file {item.path}: {item.digest}"
+            for item in component.files
+            if item.digest is not None
+        )
+    return found
 
 
 def _edge_label(relation: Relation) -> str:
@@ -99,5 +138,7 @@ def render_tree(bom: Bom) -> str:
         if not members:
             continue
         lines.append(f"{kind.value} ({len(members)})")
-        lines.extend(f"  - {describe(c)}" for c in members)
+        for member in members:
+            lines.append(f"  - {describe(member)}")
+            lines.extend(f"      {fact}" for fact in details(member))
     return "\n".join(lines) + "\n"

@@ -26,8 +26,9 @@ from fmbom.check import CheckResult, Profile, check
 from fmbom.governance import Evaluation, Governance, SourceType, Unit
 from fmbom.graph import SYSTEM_KIND, Graph, Node, build, to_mermaid
 from fmbom.model import ComponentKind, Dataset, Model, RelationKind
+from fmbom.vocabulary import Vocabulary
 
-__all__ = ["MAX_DRAWN_NODES", "to_html", "to_markdown"]
+__all__ = ["MAX_DRAWN_NODES", "ReportFormat", "render", "to_html", "to_markdown"]
 
 #: Larger systems get no lineage picture in the card (``fmbom graph`` still draws them).
 MAX_DRAWN_NODES: Final = 300
@@ -281,7 +282,7 @@ def _record_sections(bom: Bom, title: str, attribute: str) -> Iterator[_Block]:
         yield _Heading(3, label)
         yield _section_fields(section)
     if not shown:
-        yield _Paragraph(f"No record has a {title.lower()} section.")
+        yield _Paragraph(f"No record has a section on {title.lower()}.")
 
 
 def _findings(result: CheckResult) -> Iterator[_Block]:
@@ -628,3 +629,20 @@ def to_html(bom: Bom, profile: str | Profile = Profile.MINIMUM_RECORD) -> str:
         f"<title>{html.escape(title)}: system card</title>\n"
         f"<style>\n{_CSS}\n</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
+
+
+class ReportFormat(Vocabulary):
+    """The formats of a system card (the choices of ``fmbom report --format``)."""
+
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+def render(
+    bom: Bom,
+    format: ReportFormat | str,  # noqa: A002 - the CLI's name
+    profile: str | Profile = Profile.MINIMUM_RECORD,
+) -> str:
+    """The system card of ``bom`` in ``format``."""
+    chosen = ReportFormat.coerce(format, "format")
+    return to_html(bom, profile) if chosen is ReportFormat.HTML else to_markdown(bom, profile)

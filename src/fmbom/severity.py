@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from enum import Enum
 
+from fmbom.errors import ValidationError
+
 __all__ = ["FAIL_ON_CHOICES", "Severity", "SeveritySummary", "parse_fail_on"]
 
 
@@ -50,12 +52,13 @@ class Severity(str, Enum):
 
     @classmethod
     def parse(cls, text: str) -> Severity:
-        """Read a severity name, case-insensitively; ``ValueError`` naming the choices."""
+        """Read a severity name, case-insensitively; a :class:`~fmbom.errors.ValidationError`
+        (a ``ValueError``) naming the choices otherwise."""
         try:
             return cls(text.strip().lower())
-        except ValueError:
+        except (ValueError, AttributeError):
             choices = ", ".join(s.value for s in reversed(cls))
-            raise ValueError(f"unknown severity {text!r} (choose from {choices})") from None
+            raise ValidationError(f"unknown severity {text!r} (choose from {choices})") from None
 
 
 _RANK = {s: i for i, s in enumerate(Severity)}
@@ -103,7 +106,7 @@ class SeveritySummary(Mapping[Severity, int]):
 
 
 #: The values ``--fail-on`` accepts: a severity, or ``never``.
-FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "info", "never")
+FAIL_ON_CHOICES: tuple[str, ...] = (*(s.value for s in sorted(Severity, reverse=True)), "never")
 
 
 def parse_fail_on(text: str) -> Severity | None:

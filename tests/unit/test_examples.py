@@ -40,6 +40,33 @@ def test_script_runs_standalone(tmp_path: Path) -> None:
     assert "23 components, 30 relations" in done.stdout
 
 
+def test_script_help_writes_nothing(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "build_assistant.py"), "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "OUTDIR" in done.stdout
+    assert "default: next to this script" in " ".join(done.stdout.split())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_script_refuses_unknown_options(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "build_assistant.py"), "--colour"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2
+    assert "unrecognized arguments: --colour" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_committed_json_loads_to_the_built_boms(example_v1: Bom, example_v2: Bom) -> None:
     assert read_bom(EXAMPLES / "assistant-v1.json") == example_v1
     assert read_bom(EXAMPLES / "assistant-v2.json") == example_v2

@@ -83,19 +83,51 @@ def test_loads_bom_hands_cyclonedx_to_its_reader(monkeypatch: pytest.MonkeyPatch
 
     calls: list[tuple[str, Any, str]] = []
 
-    def from_json_dict(document: Any, source: str = "") -> str:
+    def from_json_dict_with_report(document: Any, source: str = "") -> tuple[str, list[str]]:
         calls.append(("json", document, source))
-        return "json-bom"
+        return "json-bom", ["json warning"]
 
-    def loads(raw: bytes, source: str = "") -> str:
+    def load_with_report(raw: bytes, source: str = "") -> tuple[str, list[str]]:
         calls.append(("xml", raw, source))
-        return "xml-bom"
+        return "xml-bom", []
 
-    monkeypatch.setattr(cyclonedx, "from_json_dict", from_json_dict)
-    monkeypatch.setattr(cyclonedx, "loads", loads)
+    monkeypatch.setattr(cyclonedx, "from_json_dict_with_report", from_json_dict_with_report)
+    monkeypatch.setattr(cyclonedx, "load_with_report", load_with_report)
     assert io.loads_bom(CDX_JSON, source="a") == "json-bom"  # type: ignore[comparison-overlap]
     assert io.loads_bom(CDX_XML.decode(), source="b") == "xml-bom"  # type: ignore[comparison-overlap]
-    assert calls == [("json", json.loads(CDX_JSON), "a"), ("xml", CDX_XML, "b")]
+    assert io.loads_bom_with_report(CDX_JSON, source="c") == ("json-bom", ["json warning"])  # type: ignore[comparison-overlap]
+    assert calls == [
+        ("json", json.loads(CDX_JSON), "a"),
+        ("xml", CDX_XML, "b"),
+        ("json", json.loads(CDX_JSON), "c"),
+    ]
+
+
+def test_write_bom_writes_every_format(tmp_path: Path, example_v1: Bom) -> None:
+    for chosen in io.OutputFormat:
+        path = tmp_path / f"out.{chosen.value}"
+        io.write_bom(example_v1, path, chosen)
+        assert path.read_text(encoding="utf-8") == io.dumps_bom(example_v1, chosen.value)
+        assert io.read_bom(path) == io.loads_bom(io.dumps_bom(example_v1, chosen))
+    assert io.read_bom(tmp_path / "out.native") == example_v1
+    with pytest.raises(ValidationError, match="format: expected one of native"):
+        io.dumps_bom(example_v1, "spreadsheet")
+    from fmbom.errors import ExportError
+
+    with pytest.raises(ExportError, match="spec_version applies only"):
+        io.dumps_bom(example_v1, "native", spec_version="1.6")
+    assert '"specVersion": "1.5"' in io.dumps_bom(example_v1, "cyclonedx-json", spec_version="1.5")
+
+
+def test_a_failed_write_is_a_write_error(tmp_path: Path, example_v1: Bom) -> None:
+    from fmbom.errors import WriteError
+
+    target = tmp_path / "missing-dir" / "bom.json"
+    with pytest.raises(WriteError) as caught:
+        io.write_bom(example_v1, target)
+    assert caught.value.source == str(target)
+    assert caught.value.message.startswith("cannot write")
+    assert not target.parent.exists()
 
 
 def test_native_errors_carry_the_source(tmp_path: Path) -> None:

@@ -81,3 +81,35 @@ def test_route_without_order_or_condition() -> None:
     bom = Bom.create("s").add(Router(ref="r", name="r"), InferenceProvider(ref="p", name="p"))
     text = render_tree(bom.relate("r", RelationKind.ROUTES_TO, "p"))
     assert "r --routes-to--> inference-provider p [p]" in text.splitlines()
+
+
+def test_show_lists_licences_digests_quantization_and_parameter_counts() -> None:
+    from fmbom import Bom, Digest, Model, Quantization, WeightFile, Weights
+    from fmbom.render import render_tree
+
+    digest = Digest(algorithm="sha256", value="ab" * 32)
+    bom = Bom.create("s").add(
+        Model(ref="m", name="m", licenses=["Apache-2.0"], parameter_count=7_000_000_000),
+        Weights(
+            ref="w",
+            name="w",
+            format="gguf",
+            quantization=Quantization(method="q4_k_m", bits=4, group_size=32),
+            digests=[digest],
+            files=[WeightFile(path="w.gguf", digest=digest)],
+        ),
+    )
+    text = render_tree(bom)
+    assert "licenses: Apache-2.0" in text
+    assert "parameters: 7,000,000,000" in text
+    assert "quantization: q4_k_m, 4-bit, group size 32" in text
+    assert f"digest: {digest}" in text
+    assert f"file w.gguf: {digest}" in text
+    assert "None" not in text
+
+
+def test_show_leaves_unknown_facts_out() -> None:
+    from fmbom import Bom, Model
+    from fmbom.render import details
+
+    assert details(Bom.create("s").add(Model(ref="m", name="m")).component("m")) == []

@@ -18,7 +18,15 @@ from fmbom.bom import Bom
 from fmbom.check._catalogue import CATALOGUE, Rule
 from fmbom.check._gpai import SYSTEMIC_RISK_FLOPS, gpai
 from fmbom.check._minimum import ROLE_UNITS, SYSTEM_SECTIONS, minimum_record, subject_of
-from fmbom.check._render import JSON_VERSION, to_json, to_json_dict, to_markdown, to_text
+from fmbom.check._render import (
+    JSON_VERSION,
+    CheckFormat,
+    render,
+    to_json,
+    to_json_dict,
+    to_markdown,
+    to_text,
+)
 from fmbom.check._result import CheckResult, Finding, FindingId, FindingSubject, Profile, Section
 from fmbom.severity import Severity, SeveritySummary
 
@@ -28,6 +36,7 @@ __all__ = [
     "ROLE_UNITS",
     "SYSTEMIC_RISK_FLOPS",
     "SYSTEM_SECTIONS",
+    "CheckFormat",
     "CheckResult",
     "Finding",
     "FindingId",
@@ -39,6 +48,7 @@ __all__ = [
     "SeveritySummary",
     "SubjectRef",
     "check",
+    "render",
     "to_json",
     "to_json_dict",
     "to_markdown",

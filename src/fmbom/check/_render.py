@@ -8,9 +8,12 @@ from typing import Any, Final
 from fmbom._markdown import escape_markdown
 from fmbom._subject_ref import SubjectRef
 from fmbom.check._result import CheckResult, Finding
+from fmbom.vocabulary import Vocabulary
 
 __all__ = [
     "JSON_VERSION",
+    "CheckFormat",
+    "render",
     "to_json",
     "to_json_dict",
     "to_markdown",
@@ -109,3 +112,21 @@ def to_markdown(result: CheckResult, heading_level: int = 1) -> str:
             "documentation, not about safety or legal compliance."
         )
     return "\n".join(lines) + "\n"
+
+
+class CheckFormat(Vocabulary):
+    """The formats of a check report (the choices of ``fmbom check --format``)."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+def render(result: CheckResult, format: CheckFormat | str) -> str:  # noqa: A002 - the CLI's name
+    """The report of ``result`` in ``format``."""
+    chosen = CheckFormat.coerce(format, "format")
+    if chosen is CheckFormat.JSON:
+        return to_json(result)
+    if chosen is CheckFormat.MARKDOWN:
+        return to_markdown(result)
+    return to_text(result)

@@ -9,6 +9,7 @@ import attrs
 
 from fmbom._subject_ref import SubjectRef
 from fmbom._vocabulary import parse_member
+from fmbom.errors import ValidationError
 from fmbom.severity import Severity, SeveritySummary
 from fmbom.vocabulary import Vocabulary
 
@@ -33,25 +34,23 @@ class Section(str, Enum):
 _SECTION_ORDER = {section: index for index, section in enumerate(Section)}
 
 
-class Profile(str, Enum):
-    """What a check asks of the BOM."""
+class Profile(Vocabulary):
+    """What a check asks of the BOM (the choices of ``fmbom check --profile``)."""
 
     MINIMUM_RECORD = "minimum-record"
     EU_AI_ACT_GPAI = "eu-ai-act-gpai"
 
-    def __str__(self) -> str:
-        return str(self.value)
-
     @classmethod
     def parse(cls, text: str | Profile) -> Profile:
-        """The profile named ``text``; ``ValueError`` naming the choices otherwise."""
+        """The profile named ``text``; a :class:`~fmbom.errors.ValidationError` (a
+        ``ValueError``) naming the choices otherwise."""
         if isinstance(text, Profile):
             return text
         try:
             return cls(text.strip().lower())
-        except ValueError:
+        except (ValueError, AttributeError):
             choices = ", ".join(p.value for p in cls)
-            raise ValueError(f"unknown profile {text!r} (choose from {choices})") from None
+            raise ValidationError(f"unknown profile {text!r} (choose from {choices})") from None
 
 
 class FindingId(Vocabulary):

@@ -14,9 +14,10 @@ import importlib
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any
 
 from fmbom._version import __version__
-from fmbom.cli._common import EXIT_OK, EXIT_USAGE, CliError, fail, fail_lines
+from fmbom.cli._common import EXIT_OK, EXIT_USAGE, CliError, HelpFormatter, fail, fail_lines
 from fmbom.errors import FmbomError
 
 __all__ = ["main"]
@@ -26,6 +27,10 @@ VERBS = ("scan", "export", "diff", "validate", "show", "check", "graph", "report
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         """Usage errors: one line on stderr and exit code 2 (argparse's own convention)."""
         self.print_usage(sys.stderr)

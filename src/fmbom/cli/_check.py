@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fmbom.cli._common import EXIT_FAILED, EXIT_OK, add_output, emit
-from fmbom.severity import FAIL_ON_CHOICES
-
-_PROFILES = ("minimum-record", "eu-ai-act-gpai")
+from fmbom.check import CheckFormat, Profile
+from fmbom.cli._common import EXIT_FAILED, EXIT_OK, add_output, choices, emit
+from fmbom.severity import FAIL_ON_CHOICES, Severity
 
 
 def register(subparsers: Any) -> None:
@@ -27,34 +26,31 @@ def register(subparsers: Any) -> None:
     parser.add_argument("file", metavar="FILE", help="BOM file, or - for standard input")
     parser.add_argument(
         "--profile",
-        choices=_PROFILES,
-        default="minimum-record",
-        help="what to check for (default: minimum-record)",
+        choices=choices(Profile),
+        default=Profile.MINIMUM_RECORD.value,
+        help="what to check for",
     )
     parser.add_argument(
         "--format",
-        choices=("text", "json", "markdown"),
-        default="text",
-        help="output format (default: text)",
+        choices=choices(CheckFormat),
+        default=CheckFormat.TEXT.value,
+        help="output format",
     )
     parser.add_argument(
         "--fail-on",
         choices=FAIL_ON_CHOICES,
-        default="high",
-        metavar="SEVERITY",
-        help="exit 1 when a finding has this severity or higher: "
-        "critical, high, medium, low, info or never (default: high)",
+        default=Severity.HIGH.value,
+        help="exit 1 when a finding has this severity or higher; never: always exit 0",
     )
     add_output(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from fmbom.check import check, to_json, to_markdown, to_text
+    from fmbom.check import check, render
     from fmbom.io import read_bom
     from fmbom.severity import parse_fail_on
 
     result = check(read_bom(args.file), args.profile)
-    render = {"text": to_text, "json": to_json, "markdown": to_markdown}[args.format]
-    emit(args, render(result))
+    emit(args, render(result, args.format))
     return EXIT_FAILED if result.at_or_above(parse_fail_on(args.fail_on)) else EXIT_OK

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from enum import Enum
 from typing import Final
+
+from fmbom.io import OutputFormat
 
 EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1
@@ -17,6 +20,40 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.code = code
+
+
+def choices(vocabulary: type[Enum]) -> list[str]:
+    """The values of a library vocabulary, as argparse choices (the CLI copies no strings)."""
+    return [str(member.value) for member in vocabulary]
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Every option that takes a value ends its help with its default (``none`` when there is
+    none), unless the help already states it; argparse lists the choices."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        default = action.default
+        if not action.option_strings or action.nargs == 0 or "default" in text:
+            return text  # positionals, flags, and help that states its default
+        if default is None or default == []:
+            return text + " (default: none)"
+        return text + " (default: %(default)s)"
+
+
+def add_bom_format(parser: argparse.ArgumentParser, default: OutputFormat) -> None:
+    """``--format`` (a BOM output format) and ``--spec-version`` (for CycloneDX)."""
+    from fmbom.cyclonedx import DEFAULT_SPEC_VERSION, SpecVersion
+
+    parser.add_argument(
+        "--format", choices=choices(OutputFormat), default=default.value, help="output format"
+    )
+    parser.add_argument(
+        "--spec-version",
+        choices=choices(SpecVersion),
+        default=None,
+        help=f"CycloneDX version, for the cyclonedx formats (default: {DEFAULT_SPEC_VERSION})",
+    )
 
 
 def fail(message: str, code: int) -> int:
@@ -46,7 +83,7 @@ def add_output(parser: argparse.ArgumentParser) -> None:
         "--output",
         metavar="FILE",
         default="-",
-        help="write here instead of standard output (written atomically)",
+        help="write here, atomically, instead of to standard output (default: standard output)",
     )
 
 

@@ -10,13 +10,13 @@ from fmbom.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
     add_output,
+    choices,
     emit,
     stdin_once,
     stream_is_terminal,
 )
-
-_FORMATS = ("text", "json", "markdown")
-_FAIL_ON = ("critical", "high", "medium", "low", "info", "never")
+from fmbom.diff import DiffFormat
+from fmbom.severity import FAIL_ON_CHOICES, Severity
 
 
 def register(subparsers: Any) -> None:
@@ -32,14 +32,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument("old", metavar="OLD", help="the previous BOM (- for standard input)")
     parser.add_argument("new", metavar="NEW", help="the new BOM (- for standard input)")
     parser.add_argument(
-        "--format", choices=_FORMATS, default="text", help="report format (default: text)"
+        "--format", choices=choices(DiffFormat), default=DiffFormat.TEXT.value, help="report format"
     )
     parser.add_argument(
         "--fail-on",
-        choices=_FAIL_ON,
-        default="high",
-        metavar="{critical,high,medium,low,info,never}",
-        help="exit 1 when a change is at or above this severity (default: high)",
+        choices=FAIL_ON_CHOICES,
+        default=Severity.HIGH.value,
+        help="exit 1 when a change is at or above this severity; never: always exit 0",
     )
     parser.add_argument("--policy", metavar="FILE", help="TOML policy file")
     parser.add_argument(
@@ -65,8 +64,7 @@ def _colour(args: argparse.Namespace) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fmbom.diff import Policy, diff, parse_severity_override
-    from fmbom.diff._report import render_json, render_markdown, render_text
+    from fmbom.diff import Policy, diff, parse_severity_override, render
     from fmbom.io import read_bom
     from fmbom.severity import parse_fail_on
 
@@ -78,13 +76,7 @@ def run(args: argparse.Namespace) -> int:
     old = read_bom(args.old)
     new = read_bom(args.new)
     result = diff(old, new, policy)
-    if args.format == "json":
-        text = render_json(result)
-    elif args.format == "markdown":
-        text = render_markdown(result)
-    else:
-        text = render_text(result, colour=_colour(args))
-    emit(args, text)
+    emit(args, render(result, args.format, colour=_colour(args)))
     if threshold is not None and result.at_or_above(threshold):
         return EXIT_FAILED
     return EXIT_OK
@@ -92,10 +84,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _checked_rules(rules: list[str]) -> list[str]:
     from fmbom.diff import RULES
-    from fmbom.errors import ValidationError
+    from fmbom.errors import PolicyError
 
     for rule in rules:
         if rule not in RULES:
             known = ", ".join(sorted(RULES))
-            raise ValidationError(f"unknown rule {rule!r} (known: {known})", "--ignore")
+            raise PolicyError(f"unknown rule {rule!r} (known: {known})", "--ignore")
     return rules

@@ -1,14 +1,13 @@
-"""``fmbom export IN --format cyclonedx-json|cyclonedx-xml``: write a CycloneDX ML-BOM."""
+"""``fmbom export IN --format FORMAT``: write a BOM as a CycloneDX ML-BOM or native JSON."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any, Literal
 
-from fmbom.cli._common import EXIT_OK, CliError, add_output, emit, stdin_once
-
-FORMATS = ("cyclonedx-json", "cyclonedx-xml")
-SPEC_VERSIONS = ("1.5", "1.6", "1.7")
+from fmbom.cli._common import EXIT_OK, CliError, add_bom_format, add_output, emit, stdin_once
+from fmbom.cyclonedx import DEFAULT_SPEC_VERSION
+from fmbom.io import OutputFormat
 
 
 def register(subparsers: Any) -> None:
@@ -21,10 +20,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("file", metavar="IN", help="BOM file, or - for standard input")
-    parser.add_argument("--format", choices=FORMATS, default="cyclonedx-json")
-    parser.add_argument(
-        "--spec-version", choices=SPEC_VERSIONS, default="1.6", help="CycloneDX version"
-    )
+    add_bom_format(parser, OutputFormat.CYCLONEDX_JSON)
     parser.add_argument(
         "--merge",
         metavar="SBOM",
@@ -39,24 +35,21 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from fmbom import cyclonedx
-    from fmbom.io import detect_format, read_bytes
+    from fmbom.io import dumps_bom, read_bom_with_report, read_bytes
 
     stdin_once(args.file, args.merge)
-    raw = read_bytes(args.file)
-    kind = detect_format(raw, args.file)
-    if kind == "native":
-        from fmbom import native
-
-        bom = native.loads(raw, source=args.file)
-    else:
-        bom, warnings = cyclonedx.load_with_report(raw, source=args.file)
-        for warning in warnings:
-            sys.stderr.write(f"fmbom: warning: {args.file}: {warning}\n")
-    encoding: Literal["json", "xml"] = "json" if args.format == "cyclonedx-json" else "xml"
+    chosen = OutputFormat(args.format)
+    if chosen is OutputFormat.NATIVE and (args.spec_version or args.merge):
+        raise CliError("--spec-version and --merge apply only to the cyclonedx formats")
+    bom, warnings = read_bom_with_report(args.file)
+    for warning in warnings:
+        sys.stderr.write(f"fmbom: warning: {args.file}: {warning}\n")
     if not args.merge:
-        emit(args, cyclonedx.dumps(bom, format=encoding, spec_version=args.spec_version))
+        emit(args, dumps_bom(bom, chosen, spec_version=args.spec_version))
         return EXIT_OK
-    document = cyclonedx.to_dict(bom, spec_version=args.spec_version)
+    spec_version = args.spec_version or DEFAULT_SPEC_VERSION
+    encoding: Literal["json", "xml"] = "json" if chosen is OutputFormat.CYCLONEDX_JSON else "xml"
+    document = cyclonedx.to_dict(bom, spec_version=spec_version)
     sbom_raw = read_bytes(args.merge)
     try:
         sbom = json.loads(sbom_raw)
@@ -67,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         raise CliError(
             f"{args.merge}: the merged document is not valid CycloneDX "
-            f"{args.spec_version}: {problems[0]}"
+            f"{spec_version}: {problems[0]}"
         )
     text = cyclonedx.write(document, encoding)
     emit(args, text)

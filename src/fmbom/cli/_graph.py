@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fmbom.cli._common import EXIT_OK, CliError, add_output, emit, stdin_once
+from fmbom.cli._common import EXIT_OK, CliError, add_output, choices, emit, stdin_once
+from fmbom.graph import GraphFormat
 
 
 def register(subparsers: Any) -> None:
@@ -26,9 +27,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("mermaid", "dot"),
-        default="mermaid",
-        help="output format (default: mermaid)",
+        choices=choices(GraphFormat),
+        default=GraphFormat.MERMAID.value,
+        help="output format",
     )
     parser.add_argument(
         "--diff", action="store_true", help="compare two BOMs: fmbom graph --diff OLD NEW"
@@ -43,12 +44,12 @@ def run(args: argparse.Namespace) -> int:
         usage = "--diff OLD NEW" if args.diff else "FILE (use --diff OLD NEW to compare two)"
         raise CliError(f"graph takes {usage}, got {len(args.files)} file(s)")
     stdin_once(*args.files)
-    from fmbom.graph import build, build_diff, to_dot, to_mermaid
+    from fmbom.graph import build, build_diff, render
     from fmbom.io import read_bom
 
     if args.diff:
         graph = build_diff(read_bom(args.files[0]), read_bom(args.files[1]))
     else:
         graph = build(read_bom(args.files[0]))
-    emit(args, to_mermaid(graph) if args.format == "mermaid" else to_dot(graph))
+    emit(args, render(graph, args.format))
     return EXIT_OK

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fmbom.cli._common import EXIT_OK, add_output, emit
+from fmbom.check import Profile
+from fmbom.cli._common import EXIT_OK, add_output, choices, emit
+from fmbom.report import ReportFormat, render
 
 
 def register(subparsers: Any) -> None:
@@ -21,15 +23,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument("file", metavar="FILE", help="BOM file, or - for standard input")
     parser.add_argument(
         "--format",
-        choices=("markdown", "html"),
-        default="markdown",
-        help="output format (default: markdown)",
+        choices=choices(ReportFormat),
+        default=ReportFormat.MARKDOWN.value,
+        help="output format",
     )
     parser.add_argument(
         "--profile",
-        choices=("minimum-record", "eu-ai-act-gpai"),
-        default="minimum-record",
-        help="check profile for the findings section (default: minimum-record)",
+        choices=choices(Profile),
+        default=Profile.MINIMUM_RECORD.value,
+        help="check profile for the findings section",
     )
     add_output(parser)
     parser.set_defaults(run=run)
@@ -37,9 +39,6 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fmbom.io import read_bom
-    from fmbom.report import to_html, to_markdown
 
-    bom = read_bom(args.file)
-    render = to_html if args.format == "html" else to_markdown
-    emit(args, render(bom, profile=args.profile))
+    emit(args, render(read_bom(args.file), args.format, args.profile))
     return EXIT_OK

@@ -5,11 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Any, Literal
+from typing import Any
 
-from fmbom.cli._common import EXIT_FAILED, EXIT_OK, CliError, add_output, emit
-
-_FORMATS = ("native", "cyclonedx-json", "cyclonedx-xml")
+from fmbom.cli._common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CliError,
+    add_bom_format,
+    add_output,
+    choices,
+    emit,
+)
+from fmbom.io import OutputFormat
+from fmbom.vocabulary import HashAlgorithm
 
 
 def register(subparsers: Any) -> None:
@@ -27,23 +35,12 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("path", metavar="PATH", help="model directory or file to scan")
-    parser.add_argument(
-        "--format",
-        choices=_FORMATS,
-        default="native",
-        help="output format (default: native fmbom JSON)",
-    )
-    parser.add_argument(
-        "--spec-version",
-        default=None,
-        metavar="VERSION",
-        help="CycloneDX specification version for the cyclonedx formats (1.5, 1.6, 1.7)",
-    )
+    add_bom_format(parser, OutputFormat.NATIVE)
     parser.add_argument(
         "--algorithm",
-        default="sha256",
+        default=HashAlgorithm.SHA256.value,
         metavar="NAME",
-        help="digest algorithm: sha256 (default), sha512, sha3-256, blake2b-256, ...",
+        help=f"digest algorithm, any spelling of: {', '.join(choices(HashAlgorithm))}",
     )
     parser.add_argument(
         "--no-cache", action="store_true", help="hash every file again; do not use the hash cache"
@@ -105,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise CliError("--workers must be at least 1")
-    if args.spec_version is not None and not args.format.startswith("cyclonedx"):
+    if args.spec_version is not None and args.format == OutputFormat.NATIVE:
         raise CliError("--spec-version applies only to the cyclonedx formats")
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
@@ -125,17 +122,8 @@ def run(args: argparse.Namespace) -> int:
     for problem in result.problems:
         line = " ".join(str(problem).split())
         sys.stderr.write(f"fmbom: {line}\n")
-    if args.format == "native":
-        from fmbom.native import dumps
+    from fmbom.io import dumps_bom
 
-        text = dumps(result.bom)
-    else:
-        from fmbom import cyclonedx
-
-        encoding: Literal["json", "xml"] = "json" if args.format == "cyclonedx-json" else "xml"
-        if args.spec_version is None:
-            text = cyclonedx.dumps(result.bom, format=encoding)
-        else:
-            text = cyclonedx.dumps(result.bom, format=encoding, spec_version=args.spec_version)
+    text = dumps_bom(result.bom, args.format, spec_version=args.spec_version)
     emit(args, text if text.endswith("\n") else text + "\n")
     return EXIT_FAILED if args.strict and result.problems else EXIT_OK

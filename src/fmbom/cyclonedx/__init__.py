@@ -35,11 +35,13 @@ from fmbom.cyclonedx._schema import json_schema_errors, repair, xml_schema_error
 from fmbom.cyclonedx._text import json_text
 from fmbom.cyclonedx._xml import parse_xml, to_xml
 from fmbom.errors import ExportError, InputFormatError, Problem
+from fmbom.vocabulary import Vocabulary
 
 __all__ = [
     "DEFAULT_SPEC_VERSION",
     "READ_VERSIONS",
     "SPEC_VERSIONS",
+    "SpecVersion",
     "document_errors",
     "dumps",
     "from_json_dict",
@@ -53,6 +55,14 @@ __all__ = [
 ]
 
 Format = Literal["json", "xml"]
+
+
+class SpecVersion(Vocabulary):
+    """The CycloneDX versions fmbom writes (the choices of ``--spec-version``)."""
+
+    V1_5 = "1.5"
+    V1_6 = "1.6"
+    V1_7 = "1.7"
 
 
 def to_dict(bom: Bom, spec_version: str = DEFAULT_SPEC_VERSION) -> dict[str, Any]:

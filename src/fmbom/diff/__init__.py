@@ -16,6 +16,7 @@ from __future__ import annotations
 from fmbom._subject_ref import SubjectRef
 from fmbom.diff._engine import PRESENCE_RULES, diff
 from fmbom.diff._policy import Policy, parse_severity_override
+from fmbom.diff._report import DiffFormat, render
 from fmbom.diff._result import SCHEMA_VERSION, Change, ChangeSubject, DiffResult
 from fmbom.diff._rules import RULES, RuleId, RuleInfo, mirror_rule
 from fmbom.severity import Severity, SeveritySummary
@@ -26,6 +27,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Change",
     "ChangeSubject",
+    "DiffFormat",
     "DiffResult",
     "Policy",
     "RuleId",
@@ -36,4 +38,5 @@ __all__ = [
     "diff",
     "mirror_rule",
     "parse_severity_override",
+    "render",
 ]

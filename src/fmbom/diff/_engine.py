@@ -102,6 +102,11 @@ def _changed_text(field: str, before: JsonValue, after: JsonValue) -> str:
     return f"{field} changed: {_shown(before)} -> {_shown(after)}"
 
 
+def _or_none(value: object) -> str:
+    """A value for a message: ``(none)`` where there is none, never Python's ``None``."""
+    return "(none)" if value is None else str(value)
+
+
 def _one_or_list(items: list[str]) -> JsonValue:
     return items[0] if len(items) == 1 else items
 
@@ -240,6 +245,9 @@ class _Pair:
     a: AnyComponent
     b: AnyComponent
     out: _Collector
+    #: Content facts (field, what, before, after): the component's digests and its files'
+    #: digests. One content change is one entry carrying every fact (see :func:`_content`).
+    content: list[tuple[str, str, JsonValue, JsonValue]] = attrs.field(factory=list)
 
     @property
     def subject(self) -> SubjectRef:
@@ -296,7 +304,7 @@ def _compare_owner(p: _Pair) -> None:
     if differing:
         before = {f: getattr(a, f) for f in differing}
         after = {f: getattr(b, f) for f in differing}
-        shown = ", ".join(f"{f} {before[f]} -> {after[f]}" for f in differing)
+        shown = ", ".join(f"{f} {_or_none(before[f])} -> {_or_none(after[f])}" for f in differing)
         p.add(
             RuleId.SUPPLIER_CHANGED,
             f"{shown}; possible substitution",
@@ -326,7 +334,7 @@ def _compare_version(p: _Pair) -> None:
     if va is None or vb is None or va == vb:
         p.add(
             RuleId.VERSION_CHANGED,
-            f"version {a} -> {b}",
+            f"version {_or_none(a)} -> {_or_none(b)}",
             field="version",
             before=a,
             after=b,
@@ -352,9 +360,10 @@ def _digest_rule(p: _Pair) -> RuleId:
 
 
 def _digest_message(p: _Pair, what: str) -> str:
+    if p.same_version and p.b.version is None:
+        return f"{what} changed and there is no version to tell the two apart"
     if p.same_version:
-        version = p.b.version or "(none)"
-        return f"{what} changed but the version {version} did not"
+        return f"{what} changed but the version {p.b.version} did not"
     return f"{what} changed with the version"
 
 
@@ -365,13 +374,7 @@ def _compare_digests(p: _Pair) -> None:
     changed = [alg for alg in common if a[alg] != b[alg]]
     if changed:
         alg = changed[0]
-        p.add(
-            _digest_rule(p),
-            _digest_message(p, f"{alg.value} digest"),
-            field="digests",
-            before=str(a[alg]),
-            after=str(b[alg]),
-        )
+        p.content.append(("digests", f"{alg.value} digest", str(a[alg]), str(b[alg])))
     elif set(a) != set(b):
         # Equal where both have one, or nothing to compare: an algorithm came or went.
         p.field_changed("digests", p.a.digests, p.b.digests)
@@ -427,26 +430,38 @@ def _compare_files(p: _Pair) -> None:
             continue
         if x is None or y is None:
             what = f"file {path} {'added' if x is None else 'removed'}"
-            p.add(
-                _digest_rule(p),
-                _digest_message(p, f"content ({what})"),
-                field=f"files[{path}]",
-                before=plain(x),
-                after=plain(y),
-            )
+            p.content.append((f"files[{path}]", what, plain(x), plain(y)))
             continue
         if x.digest != y.digest and x.digest is not None and y.digest is not None:
-            p.add(
-                _digest_rule(p),
-                _digest_message(p, f"digest of file {path}"),
-                field=f"files[{path}].digest",
-                before=str(x.digest),
-                after=str(y.digest),
-            )
+            fact = (f"files[{path}].digest", f"digest of file {path}", str(x.digest), str(y.digest))
+            p.content.append(fact)
         elif x.digest != y.digest:
             p.field_changed(f"files[{path}].digest", x.digest, y.digest)
         if x.size != y.size:
             p.field_changed(f"files[{path}].size", x.size, y.size)
+
+
+def _content(p: _Pair) -> None:
+    """One change for a content change, whatever number of digests show it.
+
+    A changed byte in a weights file changes the file's digest and the artifact's digest;
+    that is one change to the content, reported once with both facts: ``before`` and ``after``
+    map each field to its value when there is more than one.
+    """
+    if not p.content:
+        return
+    if len(p.content) == 1:
+        ((field, what, before, after),) = p.content
+        p.add(_digest_rule(p), _digest_message(p, what), field=field, before=before, after=after)
+        return
+    facts = "; ".join(what for _, what, _, _ in p.content)
+    p.add(
+        _digest_rule(p),
+        f"{_digest_message(p, 'content')}: {facts}",
+        field=None,
+        before={field: before for field, _, before, _ in p.content},
+        after={field: after for field, _, _, after in p.content},
+    )
 
 
 def _compare_format(p: _Pair) -> None:
@@ -467,14 +482,20 @@ def _compare_format(p: _Pair) -> None:
     p.add(rule, what, field="format", before=a.value, after=b.value)
 
 
+def _shown_value(value: JsonValue) -> str:
+    if value is None or isinstance(value, (str, int, float)):
+        return _or_none(value)
+    return json.dumps(value)
+
+
 def _special(rule: RuleId, field: str, noun: str) -> Callable[[_Pair], None]:
     def compare(p: _Pair) -> None:
         a, b = getattr(p.a, field), getattr(p.b, field)
         if a == b:
             return
         before, after = plain(a), plain(b)
-        shown_a = before if isinstance(before, (str, int, float)) else json.dumps(before)
-        shown_b = after if isinstance(after, (str, int, float)) else json.dumps(after)
+        shown_a = _shown_value(before)
+        shown_b = _shown_value(after)
         p.add(rule, f"{noun} {shown_a} -> {shown_b}", field=field, before=before, after=after)
 
     return compare
@@ -544,6 +565,7 @@ def _compare_pair(out: _Collector, a: AnyComponent, b: AnyComponent) -> None:
     _compare_licenses(p)
     _compare_properties(p)
     if type(a) is not type(b):  # pragma: no cover - matching never pairs two kinds
+        _content(p)
         return
     for field in plan.fields:
         handler = plan.handlers.get(field)
@@ -557,6 +579,7 @@ def _compare_pair(out: _Collector, a: AnyComponent, b: AnyComponent) -> None:
             _compare_governance(p.add, x, y)
         else:
             p.field_changed(field, x, y)
+    _content(p)
 
 
 # --- governance ------------------------------------------------------------------------------
@@ -669,7 +692,7 @@ def _compare_subject(out: _Collector, a: Subject, b: Subject) -> None:
     if a.version != b.version:
         add(
             RuleId.SUBJECT_VERSION_CHANGED,
-            f"version {a.version} -> {b.version}",
+            f"version {_or_none(a.version)} -> {_or_none(b.version)}",
             field="version",
             before=a.version,
             after=b.version,

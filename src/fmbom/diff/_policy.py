@@ -27,7 +27,7 @@ import attrs
 
 from fmbom._subject_ref import SubjectKind, subject_kind
 from fmbom.diff._rules import RuleId
-from fmbom.errors import InputFormatError, ValidationError
+from fmbom.errors import PolicyError, ValidationError
 from fmbom.severity import Severity
 
 __all__ = ["Policy", "parse_severity_override"]
@@ -36,8 +36,8 @@ __all__ = ["Policy", "parse_severity_override"]
 def _check_rule(rule: str | RuleId, where: str) -> RuleId:
     try:
         return RuleId.parse(rule)
-    except ValueError as error:
-        raise ValidationError(str(error), where) from None
+    except ValidationError as error:
+        raise PolicyError(error.message, where) from None
 
 
 def _check_kind(kind: str | SubjectKind, where: str) -> SubjectKind:
@@ -45,16 +45,16 @@ def _check_kind(kind: str | SubjectKind, where: str) -> SubjectKind:
     try:
         return subject_kind(kind)
     except ValidationError as error:
-        raise ValidationError(error.message, where) from None
+        raise PolicyError(error.message, where) from None
 
 
 def _check_level(level: object, where: str) -> Severity:
     if not isinstance(level, str):
-        raise ValidationError(f"a severity must be a string, got {level!r}", where)
+        raise PolicyError(f"a severity must be a string, got {level!r}", where)
     try:
         return Severity.parse(level)
-    except ValueError as error:
-        raise ValidationError(str(error), where) from None
+    except ValidationError as error:
+        raise PolicyError(error.message, where) from None
 
 
 def _rule_set(items: Iterable[str | RuleId]) -> frozenset[RuleId]:
@@ -78,20 +78,20 @@ class _Scope:
 
 def _scope(table: Any, where: str) -> _Scope:
     if not isinstance(table, dict):
-        raise ValidationError("expected a table", where)
+        raise PolicyError("expected a table", where)
     unknown = sorted(set(table) - {"ignore", "severity"})
     if unknown:
-        raise ValidationError(f"unknown key {unknown[0]!r} (expected ignore, severity)", where)
+        raise PolicyError(f"unknown key {unknown[0]!r} (expected ignore, severity)", where)
     ignore = table.get("ignore", [])
     if not isinstance(ignore, list):
-        raise ValidationError("ignore must be a list of rule ids", f"{where}.ignore".lstrip("."))
+        raise PolicyError("ignore must be a list of rule ids", f"{where}.ignore".lstrip("."))
     ignored = frozenset(
         _check_rule(r, f"{where}.ignore".lstrip(".")) if isinstance(r, str) else _bad_rule(r, where)
         for r in ignore
     )
     levels = table.get("severity", {})
     if not isinstance(levels, dict):
-        raise ValidationError("severity must be a table of rule = level", f"{where}.severity")
+        raise PolicyError("severity must be a table of rule = level", f"{where}.severity")
     severity = {
         _check_rule(rule, f"{where}.severity".lstrip(".")): _check_level(
             level, f"{where}.severity.{rule}".lstrip(".")
@@ -102,7 +102,7 @@ def _scope(table: Any, where: str) -> _Scope:
 
 
 def _bad_rule(value: object, where: str) -> NoReturn:
-    raise ValidationError(f"a rule id must be a string, got {value!r}", f"{where}.ignore")
+    raise PolicyError(f"a rule id must be a string, got {value!r}", f"{where}.ignore")
 
 
 def _kinds_map(
@@ -126,23 +126,26 @@ class Policy:
 
     @classmethod
     def from_mapping(cls, document: Mapping[str, Any], source: str = "policy") -> Policy:
-        """Build a policy from a parsed TOML document."""
+        """Build a policy from a parsed TOML document; a :class:`PolicyError` naming
+        ``source`` and the key otherwise."""
+        try:
+            return cls._from_mapping(document)
+        except ValidationError as error:
+            raise PolicyError(problems=error.problems, source=source) from None
+
+    @classmethod
+    def _from_mapping(cls, document: Mapping[str, Any]) -> Policy:
         unknown = sorted(set(document) - {"ignore", "severity", "kinds"})
         if unknown:
-            raise ValidationError(
-                f"unknown key {unknown[0]!r} (expected ignore, severity, kinds)", source
-            )
+            raise PolicyError(f"unknown key {unknown[0]!r} (expected ignore, severity, kinds)")
         top = _scope({k: v for k, v in document.items() if k != "kinds"}, "")
         kinds_table = document.get("kinds", {})
         if not isinstance(kinds_table, dict):
-            raise ValidationError("kinds must be a table of [kinds.KIND] tables", source)
+            raise PolicyError("kinds must be a table of [kinds.KIND] tables", "kinds")
         kinds: dict[SubjectKind, _Scope] = {}
         for kind, table in kinds_table.items():
-            known = _check_kind(kind, f"{source}: kinds")
-            try:
-                kinds[known] = _scope(table, f"kinds.{kind}")
-            except ValidationError as error:
-                raise ValidationError(error.message, f"{source}: {error.path}") from None
+            known = _check_kind(kind, "kinds")
+            kinds[known] = _scope(table, f"kinds.{kind}")
         return cls(ignore=top.ignore, severity=top.severity, kinds=kinds)
 
     @classmethod
@@ -155,14 +158,8 @@ class Policy:
         try:
             document = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise InputFormatError(f"not valid TOML: {error}", source) from None
-        try:
-            return cls.from_mapping(document, source)
-        except ValidationError as error:
-            if error.path.startswith(source):
-                raise
-            where = f"{source}: {error.path}" if error.path else source
-            raise ValidationError(error.message, where) from None
+            raise PolicyError(f"not valid TOML: {error}", source=source) from None
+        return cls.from_mapping(document, source)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Policy:
@@ -172,7 +169,7 @@ class Policy:
             text = Path(name).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             why = getattr(error, "strerror", None) or str(error)
-            raise InputFormatError(f"cannot read policy: {why}", name) from None
+            raise PolicyError(f"cannot read policy: {why}", source=name) from None
         return cls.from_toml(text, name)
 
     def with_overrides(
@@ -208,5 +205,5 @@ def parse_severity_override(text: str) -> tuple[RuleId, Severity]:
     """Read a ``RULE=LEVEL`` override, such as ``license-changed=critical``."""
     rule, sep, level = text.partition("=")
     if not sep:
-        raise ValidationError(f"expected RULE=LEVEL, got {text!r}", "--severity")
+        raise PolicyError(f"expected RULE=LEVEL, got {text!r}", "--severity")
     return _check_rule(rule.strip(), "--severity"), _check_level(level, "--severity")

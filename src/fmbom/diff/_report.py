@@ -8,8 +8,18 @@ from collections.abc import Iterable
 from fmbom._markdown import escape_markdown, table_code
 from fmbom.diff._result import Change, ChangeSubject, DiffResult
 from fmbom.severity import Severity
+from fmbom.vocabulary import Vocabulary
 
-__all__ = ["render_json", "render_markdown", "render_text"]
+__all__ = ["DiffFormat", "render", "render_json", "render_markdown", "render_text"]
+
+
+class DiffFormat(Vocabulary):
+    """The formats of a diff report (the choices of ``fmbom diff --format``)."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
 
 _COLOURS = {
     Severity.CRITICAL: "\033[1;31m",
@@ -84,3 +94,13 @@ def render_markdown(result: DiffResult) -> str:
                 f"| {escape_markdown(_reaches_text(reaches))} |"
             )
     return "\n".join(lines) + "\n"
+
+
+def render(result: DiffResult, format: DiffFormat | str, *, colour: bool = False) -> str:  # noqa: A002 - the CLI's name
+    """The report of ``result`` in ``format`` (``colour`` applies to text only)."""
+    chosen = DiffFormat.coerce(format, "format")
+    if chosen is DiffFormat.JSON:
+        return render_json(result)
+    if chosen is DiffFormat.MARKDOWN:
+        return render_markdown(result)
+    return render_text(result, colour=colour)

@@ -8,7 +8,7 @@ import pytest
 
 from fmbom import Bom
 from fmbom.diff import Policy, Severity, diff, parse_severity_override
-from fmbom.errors import InputFormatError, ValidationError
+from fmbom.errors import PolicyError, ValidationError
 from fmbom.model import ComponentKind
 from tests.unit.diff._system import evolve, system
 
@@ -79,16 +79,21 @@ def test_load_reads_a_file(tmp_path: Path) -> None:
     ],
 )
 def test_bad_policies_are_clear_errors(text: str, message: str) -> None:
-    with pytest.raises(ValidationError, match=message) as caught:
+    with pytest.raises(PolicyError, match=message) as caught:
         Policy.from_toml(text, "p.toml")
-    assert str(caught.value).startswith("p.toml")
+    assert caught.value.source == "p.toml"
+    assert str(caught.value).startswith("p.toml: ")
+    assert "p.toml" not in caught.value.path
 
 
 def test_invalid_toml_and_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(InputFormatError, match="not valid TOML"):
+    with pytest.raises(PolicyError, match="not valid TOML") as caught:
         Policy.from_toml("ignore = [", "p.toml")
-    with pytest.raises(InputFormatError, match="cannot read policy"):
-        Policy.load(tmp_path / "missing.toml")
+    assert caught.value.source == "p.toml"
+    missing = tmp_path / "missing.toml"
+    with pytest.raises(PolicyError, match="cannot read policy") as caught:
+        Policy.load(missing)
+    assert caught.value.source == str(missing)
 
 
 def test_severity_override_parsing() -> None:
@@ -96,14 +101,28 @@ def test_severity_override_parsing() -> None:
         "license-changed",
         Severity.CRITICAL,
     )
-    with pytest.raises(ValidationError, match="RULE=LEVEL"):
+    with pytest.raises(PolicyError, match="RULE=LEVEL"):
         parse_severity_override("license-changed")
-    with pytest.raises(ValidationError, match="unknown rule"):
+    with pytest.raises(PolicyError, match="unknown rule"):
         parse_severity_override("nope=high")
+    with pytest.raises(PolicyError, match="unknown severity 'huge'") as caught:
+        parse_severity_override("license-changed=huge")
+    assert caught.value.path == "--severity"
+
+
+def test_unknown_severity_and_profile_names_are_validation_errors() -> None:
+    from fmbom.check import Profile, check
+
+    with pytest.raises(ValidationError, match="unknown severity 'severe'"):
+        Severity.parse("severe")
+    with pytest.raises(ValidationError, match="unknown profile 'iso'"):
+        Profile.parse("iso")
+    with pytest.raises(ValidationError, match="unknown profile 'iso'"):
+        check(Bom.create("system"), "iso")
 
 
 def test_policy_built_directly_checks_rules() -> None:
-    with pytest.raises(ValidationError, match="unknown rule"):
+    with pytest.raises(PolicyError, match="unknown rule"):
         Policy(ignore={"nope"})
     with pytest.raises(ValidationError, match="unknown component kind"):
         Policy(kinds={"spaceship": Policy.from_toml("[kinds.model]").kinds[ComponentKind.MODEL]})
