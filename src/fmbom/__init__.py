@@ -14,9 +14,9 @@ supported format, diff two versions, scan a model directory, check the governanc
 
 The subpackages are modules holding their verb and its types: :mod:`fmbom.diff`
 (``fmbom.diff.diff``, ``Policy``, ``DiffResult``), :mod:`fmbom.scan`, :mod:`fmbom.check`,
-:mod:`fmbom.cyclonedx`, :mod:`fmbom.native`, :mod:`fmbom.io`. The top level re-exports each
-verb under a name that shadows no module: :func:`diff_boms`, :func:`scan_path`,
-:func:`check_bom`.
+:mod:`fmbom.cyclonedx`, :mod:`fmbom.spdx`, :mod:`fmbom.native`, :mod:`fmbom.io`. The top
+level re-exports each verb under a name that shadows no module: :func:`diff_boms`,
+:func:`scan_path`, :func:`check_bom`.
 """
 
 from fmbom._version import __version__
@@ -185,11 +185,12 @@ _MOVED = {
 
 
 def __getattr__(name: str) -> object:
-    """Import :mod:`fmbom.cyclonedx` on first use; name the new home of removed names."""
-    if name == "cyclonedx":
+    """Import :mod:`fmbom.cyclonedx` and :mod:`fmbom.spdx` on first use; name the new home of
+    removed names."""
+    if name in ("cyclonedx", "spdx"):
         import importlib
 
-        return importlib.import_module("fmbom.cyclonedx")
+        return importlib.import_module(f"fmbom.{name}")
     if name in _MOVED:
         raise AttributeError(f"fmbom.{name} was removed after 0.1; use {_MOVED[name]}")
     raise AttributeError(f"module 'fmbom' has no attribute {name!r}")

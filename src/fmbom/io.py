@@ -4,8 +4,8 @@ Four names, one per direction and medium:
 
 - :func:`read_bom` (a file) and :func:`loads_bom` (text or bytes) read any supported format,
   detected from the content, not the file name: native fmbom JSON (an object with an
-  ``fmbom`` key), CycloneDX JSON (``"bomFormat": "CycloneDX"``) or CycloneDX XML (a ``bom``
-  root element in a CycloneDX namespace);
+  ``fmbom`` key), CycloneDX JSON (``"bomFormat": "CycloneDX"``), CycloneDX XML (a ``bom``
+  root element in a CycloneDX namespace) or SPDX 3 JSON-LD (an SPDX 3 ``@context``);
 - :func:`write_bom` (a file, written atomically) and :func:`dumps_bom` (text) write the
   :class:`OutputFormat` asked for (native by default).
 """
@@ -42,7 +42,7 @@ __all__ = [
 #: Inputs larger than this are refused rather than read into memory.
 MAX_INPUT_BYTES: Final = 1 << 30
 
-InputKind = Literal["native", "cyclonedx-json", "cyclonedx-xml"]
+InputKind = Literal["native", "cyclonedx-json", "cyclonedx-xml", "spdx3-json"]
 
 
 class OutputFormat(Vocabulary):
@@ -51,6 +51,7 @@ class OutputFormat(Vocabulary):
     NATIVE = "native"
     CYCLONEDX_JSON = "cyclonedx-json"
     CYCLONEDX_XML = "cyclonedx-xml"
+    SPDX3_JSON = "spdx3-json"
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
@@ -97,11 +98,17 @@ def _json_kind(document: Any, source: str) -> InputKind:
             return "native"
         if document.get("bomFormat") == "CycloneDX":
             return "cyclonedx-json"
-        if "spdxVersion" in document or "@context" in document:
-            raise InputFormatError("SPDX documents are not read yet; use CycloneDX", source)
+        from fmbom import spdx
+
+        if spdx.is_spdx3(document):
+            return "spdx3-json"
+        if "spdxVersion" in document:
+            raise InputFormatError(
+                f"{document['spdxVersion']} documents are not read; fmbom reads SPDX 3", source
+            )
     raise InputFormatError(
-        "not a BOM: expected a native fmbom document or a CycloneDX document "
-        '("bomFormat": "CycloneDX")',
+        "not a BOM: expected a native fmbom document, a CycloneDX document "
+        '("bomFormat": "CycloneDX") or an SPDX 3 JSON-LD document',
         source,
     )
 
@@ -128,6 +135,10 @@ def loads_bom_with_report(data: bytes | str, source: str = "") -> tuple[Bom, lis
         from fmbom import native
 
         return native.from_dict(document, source), []
+    if kind == "spdx3-json":
+        from fmbom import spdx
+
+        return spdx.from_dict(document, source)
     from fmbom import cyclonedx
 
     return cyclonedx.from_json_dict_with_report(document, source=source)
@@ -159,12 +170,12 @@ def dumps_bom(
     from fmbom.errors import ExportError
 
     chosen = OutputFormat.coerce(format, "format")
-    if chosen is OutputFormat.NATIVE:
+    if chosen in (OutputFormat.NATIVE, OutputFormat.SPDX3_JSON):
         if spec_version is not None:
             raise ExportError("spec_version applies only to the CycloneDX formats")
-        from fmbom import native
+        from fmbom import native, spdx
 
-        return native.dumps(bom)
+        return native.dumps(bom) if chosen is OutputFormat.NATIVE else spdx.dumps(bom)
     from fmbom import cyclonedx
 
     encoding: Literal["json", "xml"] = "json" if chosen is OutputFormat.CYCLONEDX_JSON else "xml"

@@ -17,6 +17,7 @@ import fmbom
         ("fmbom.scan", "scan", ("ScanResult", "ScanProblem")),
         ("fmbom.check", "check", ("CheckResult", "Finding", "Profile")),
         ("fmbom.cyclonedx", "dumps", ("loads", "load_with_report", "to_dict")),
+        ("fmbom.spdx", "dumps", ("loads", "load_with_report", "to_dict", "schema_errors")),
     ],
 )
 def test_subpackages_are_modules_holding_their_verb_and_types(

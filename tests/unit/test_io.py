@@ -39,6 +39,9 @@ def native_file(tmp_path: Path, example_v1: Bom) -> Path:
         (b"\t" + CDX_JSON, "cyclonedx-json"),
         (CDX_XML, "cyclonedx-xml"),
         (b"  <bom/>", "cyclonedx-xml"),
+        (b'{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"}', "spdx3-json"),
+        (b'{"@context": ["https://spdx.org/rdf/3.0.0/spdx-context.jsonld"]}', "spdx3-json"),
+        (b'{"spdxId": "https://x/doc", "element": []}', "spdx3-json"),
     ],
 )
 def test_detect_format_from_content(data: bytes, kind: str) -> None:
@@ -50,10 +53,10 @@ def test_detect_format_from_content(data: bytes, kind: str) -> None:
     [
         (b"", "neither JSON nor XML: not a BOM"),
         (b"hello", "neither JSON nor XML: not a BOM"),
-        (b"[1, 2]", "not a BOM: expected a native fmbom document or a CycloneDX document"),
+        (b"[1, 2]", "not a BOM: expected a native fmbom document, a CycloneDX document"),
         (b'{"bomFormat": "SPDX"}', "not a BOM: expected a native fmbom document"),
-        (b'{"spdxVersion": "SPDX-2.3"}', "SPDX documents are not read yet; use CycloneDX"),
-        (b'{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"}', "SPDX documents"),
+        (b'{"spdxVersion": "SPDX-2.3"}', "SPDX-2.3 documents are not read; fmbom reads SPDX 3"),
+        (b'{"@context": "https://example.com/other.jsonld"}', "not a BOM"),
         (b"{oops", "not valid JSON: "),
         (b'{"fmbom": "\xff\xfe"}', "not valid JSON: "),
         (b"[" * 100_000 + b"]" * 100_000, "JSON nested too deeply"),

@@ -469,3 +469,18 @@ def test_governance_vocabularies_accept_strings() -> None:
     with pytest.raises(ValidationError) as caught:
         Evaluation(benchmark="b", metric="m", unit="system", source_type="provider-claim")
     assert caught.value.path == "unit"
+
+
+def test_a_converter_failing_on_a_wrong_type_names_the_field() -> None:
+    bad: Any = 5
+    with pytest.raises(ValidationError) as caught:
+        Adapter(ref="a", name="a", target_modules=bad)
+    assert caught.value.path == "target_modules"
+    assert caught.value.message.startswith("cannot use 5:")
+
+
+def test_an_unknown_modality_names_its_index() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Model(ref="m", name="m", modalities_in=["text", "smell"])
+    assert caught.value.path == "modalities_in[1]"
+    assert "'smell'" in caught.value.message

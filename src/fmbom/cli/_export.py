@@ -1,4 +1,4 @@
-"""``fmbom export IN --format FORMAT``: write a BOM as a CycloneDX ML-BOM or native JSON."""
+"""``fmbom export IN --format FORMAT``: write a BOM as CycloneDX, SPDX 3 or native JSON."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from fmbom.io import OutputFormat
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "export",
-        help="write a BOM as a CycloneDX ML-BOM (JSON or XML)",
+        help="write a BOM as CycloneDX (JSON or XML), SPDX 3 JSON-LD or native JSON",
         description=(
-            "Read a BOM (native or CycloneDX) and write it as a CycloneDX ML-BOM. "
-            "Import warnings go to standard error."
+            "Read a BOM (native, CycloneDX or SPDX 3) and write it as a CycloneDX ML-BOM, "
+            "SPDX 3.0.1 JSON-LD or native fmbom JSON. Import warnings go to standard error."
         ),
     )
     parser.add_argument("file", metavar="IN", help="BOM file, or - for standard input")
@@ -39,7 +39,9 @@ def run(args: argparse.Namespace) -> int:
 
     stdin_once(args.file, args.merge)
     chosen = OutputFormat(args.format)
-    if chosen is OutputFormat.NATIVE and (args.spec_version or args.merge):
+    if chosen in (OutputFormat.NATIVE, OutputFormat.SPDX3_JSON) and (
+        args.spec_version or args.merge
+    ):
         raise CliError("--spec-version and --merge apply only to the cyclonedx formats")
     bom, warnings = read_bom_with_report(args.file)
     for warning in warnings:

@@ -11,7 +11,7 @@ from fmbom.cli._common import EXIT_FAILED, EXIT_OK, add_output, emit
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "validate",
-        help="check that a BOM (native or CycloneDX) is readable and consistent",
+        help="check that a BOM (native, CycloneDX or SPDX 3) is readable and consistent",
         description=(
             "Read a BOM and check it: structure, field values, unknown or duplicate refs, "
             "relation endpoint kinds, lineage cycles, adapters without a base model. "
@@ -28,7 +28,19 @@ def run(args: argparse.Namespace) -> int:
     from fmbom.io import detect_format, loads_bom, read_bytes
 
     raw = read_bytes(args.file)
-    cyclonedx_input = detect_format(raw, args.file) != "native"
+    kind = detect_format(raw, args.file)
+    if kind == "spdx3-json":
+        import json
+
+        from fmbom import spdx
+
+        spdx_problems = spdx.schema_errors(json.loads(raw))
+        if spdx_problems:
+            lines = [f"{args.file}: invalid: {len(spdx_problems)} SPDX 3.0.1 schema problem(s)"]
+            lines += [f"  {p}" for p in spdx_problems]
+            emit(args, "\n".join(lines) + "\n")
+            return EXIT_FAILED
+    cyclonedx_input = kind in ("cyclonedx-json", "cyclonedx-xml")
     if cyclonedx_input:
         from fmbom import cyclonedx
 

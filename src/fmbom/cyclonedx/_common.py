@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import json
-import typing
-from collections.abc import Iterator
-from enum import Enum
-from typing import Any, Final
+from typing import Final
 
-import attrs
-
+from fmbom._fields import (
+    decode_field,
+    dumps_compact,
+    encode_value,
+    field_property,
+    field_types,
+)
+from fmbom._gc import no_gc
 from fmbom.model import ComponentKind, Software, SoftwareRole
-from fmbom.native import _CONVERTER
 
 __all__ = [
     "COMMON_FIELDS",
@@ -96,65 +95,3 @@ def cdx_type(component: object) -> str:
         return SOFTWARE_TYPE[component.role]
     kind: ComponentKind = component.kind  # type: ignore[attr-defined]
     return COMPONENT_TYPE[kind]
-
-
-def dumps_compact(value: Any) -> str:
-    """Canonical compact JSON (sorted keys) used inside property values."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def field_property(name: str) -> str:
-    """The property name that carries an fmbom field: ``fmbom:<field-with-dashes>``."""
-    return "fmbom:" + name.replace("_", "-")
-
-
-_FIELD_TYPES: dict[type, dict[str, Any]] = {}
-
-
-def field_types(cls: type) -> dict[str, Any]:
-    """Resolved types of the attrs fields of ``cls`` (strings under postponed annotations)."""
-    found = _FIELD_TYPES.get(cls)
-    if found is None:
-        hints = typing.get_type_hints(cls)
-        found = _FIELD_TYPES[cls] = {f.name: hints[f.name] for f in attrs.fields(cls)}
-    return found
-
-
-def _is_plain(tp: Any) -> bool:
-    """True for types stored as the bare string: str, enums and their optional forms."""
-    args = [a for a in typing.get_args(tp) if a is not type(None)] or [tp]
-    return len(args) == 1 and (
-        args[0] is str or (isinstance(args[0], type) and issubclass(args[0], Enum))
-    )
-
-
-def encode_value(value: Any) -> str:
-    """A field value as a property value: strings bare, everything else canonical JSON."""
-    plain = _CONVERTER.unstructure(value)
-    if isinstance(plain, str):
-        return plain
-    return dumps_compact(plain)
-
-
-def decode_field(cls: type, name: str, raw: str) -> Any:
-    """Read back a value written by :func:`encode_value` for field ``name`` of ``cls``."""
-    tp = field_types(cls)[name]
-    if _is_plain(tp):
-        return _CONVERTER.structure(raw, tp)
-    return _CONVERTER.structure(json.loads(raw), tp)
-
-
-@contextlib.contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building large, acyclic trees of dicts.
-
-    Exporting or importing 100,000 components allocates millions of small objects, and the
-    collector's full passes over them cost as much as the work itself.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
