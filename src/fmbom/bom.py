@@ -118,7 +118,8 @@ class Subject:
     external_references: tuple[ExternalReference, ...] = attrs.field(
         default=(), converter=_references
     )
-    serves_end_users: bool = False
+    #: Whether the system serves end users; None when the record does not say.
+    serves_end_users: bool | None = None
     governance: Governance | None = None
 
 

@@ -21,6 +21,7 @@ import attrs
 from fmbom import _convert as c
 from fmbom import _validate as v
 from fmbom.errors import ValidationError
+from fmbom.evidence import DtypeCount, FieldSource, FileRecord, sort_files, sort_sources
 from fmbom.governance import Governance
 from fmbom.values import (
     Digest,
@@ -118,6 +119,10 @@ def _weight_files(items: Iterable[WeightFile]) -> tuple[WeightFile, ...]:
     return c.items_of(WeightFile, items, "a WeightFile")
 
 
+def _dtype_counts(items: Iterable[DtypeCount]) -> tuple[DtypeCount, ...]:
+    return tuple(sorted(c.items_of(DtypeCount, items, "a DtypeCount"), key=lambda d: d.dtype))
+
+
 def _special_tokens(items: Iterable[SpecialToken]) -> tuple[SpecialToken, ...]:
     return c.items_of(SpecialToken, items, "a SpecialToken")
 
@@ -147,6 +152,8 @@ class Component:
     )
     description: str | None = None
     properties: tuple[Property, ...] = attrs.field(default=(), converter=_sort_properties)
+    #: Where each field's value was read (a scan fills it; see fmbom.evidence).
+    sources: tuple[FieldSource, ...] = attrs.field(default=(), converter=sort_sources)
 
     def __attrs_post_init__(self) -> None:
         seen: set[HashAlgorithm] = set()
@@ -190,6 +197,9 @@ class Model(Component):
         default=None, converter=attrs.converters.optional(c.access_route)
     )
     governance: Governance | None = None
+    languages: tuple[str, ...] = attrs.field(default=(), converter=v.unique_sorted_strings)
+    #: Files of the model that are not its weights or tokenizer: configs, card, licence...
+    files: tuple[FileRecord, ...] = attrs.field(default=(), converter=sort_files)
 
 
 @attrs.frozen(kw_only=True, field_transformer=v.named)
@@ -204,6 +214,8 @@ class Weights(Component):
     quantization: Quantization | None = None
     shard_count: int | None = attrs.field(default=None, validator=v.positive)
     parameter_count: int | None = attrs.field(default=None, validator=v.non_negative)
+    #: Parameters per dtype, as the headers state them.
+    dtypes: tuple[DtypeCount, ...] = attrs.field(default=(), converter=_dtype_counts)
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
@@ -234,6 +246,7 @@ class Tokenizer(Component):
     vocab_size: int | None = attrs.field(default=None, validator=v.non_negative)
     special_tokens: tuple[SpecialToken, ...] = attrs.field(default=(), converter=_special_tokens)
     chat_template_digest: Digest | None = None
+    files: tuple[FileRecord, ...] = attrs.field(default=(), converter=sort_files)
 
 
 @attrs.frozen(kw_only=True, field_transformer=v.named)
@@ -248,6 +261,8 @@ class Adapter(Component):
     dropout: float | None = attrs.field(default=None, validator=v.fraction)
     target_modules: tuple[str, ...] = attrs.field(default=(), converter=v.unique_sorted_strings)
     base_model_name: str | None = None
+    languages: tuple[str, ...] = attrs.field(default=(), converter=v.unique_sorted_strings)
+    files: tuple[FileRecord, ...] = attrs.field(default=(), converter=sort_files)
 
 
 @attrs.frozen(kw_only=True, field_transformer=v.named)
@@ -268,6 +283,9 @@ class Dataset(Component):
     )
     copyright_status: str | None = None
     known_exclusions: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
+    languages: tuple[str, ...] = attrs.field(default=(), converter=v.unique_sorted_strings)
+    #: The data files (and card) of the dataset, with their digests.
+    files: tuple[FileRecord, ...] = attrs.field(default=(), converter=sort_files)
 
 
 @attrs.frozen(kw_only=True, field_transformer=v.named)

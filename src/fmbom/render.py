@@ -5,7 +5,7 @@ from __future__ import annotations
 from fmbom.bom import Bom
 from fmbom.model import AnyComponent, ComponentKind, Relation, RelationKind, Weights
 
-__all__ = ["describe", "details", "render_tree"]
+__all__ = ["describe", "details", "render_sources", "render_tree"]
 
 _LINEAGE_VIEW = (
     RelationKind.ADAPTS,
@@ -141,4 +141,28 @@ def render_tree(bom: Bom) -> str:
         for member in members:
             lines.append(f"  - {describe(member)}")
             lines.extend(f"      {fact}" for fact in details(member))
+    return "\n".join(lines) + "\n"
+
+
+def render_sources(bom: Bom) -> str:
+    """Where each fact of each component was read (``fmbom show --provenance``): one line per
+    field, ``field <- file locator (stated|derived)``, then the component's files."""
+    lines = ["Provenance (field <- file, key or section; stated or derived)"]
+    shown = 0
+    for component in bom.components:
+        files = getattr(component, "files", ())
+        if not component.sources and not files:
+            continue
+        shown += 1
+        lines += ["", describe(component)]
+        for source in component.sources:
+            how = "derived" if source.derived else "stated"
+            lines.append(f"  {source.field} <- {source.file} {source.locator} ({how})")
+        for entry in files:
+            digest = str(entry.digest) if entry.digest is not None else "digest unknown"
+            size = f"{entry.size} bytes" if entry.size is not None else "size unknown"
+            pointer = ", Git LFS pointer" if getattr(entry, "lfs_pointer", False) else ""
+            lines.append(f"  file {entry.path}: {size}, {digest}{pointer}")
+    if not shown:
+        lines += ["", "no component records where its facts came from"]
     return "\n".join(lines) + "\n"

@@ -81,6 +81,8 @@ class WeightFile:
     path: str = attrs.field(validator=v.non_empty)
     size: int | None = attrs.field(default=None, validator=v.non_negative)
     digest: Digest | None = None
+    #: The file is a Git LFS pointer: size and digest are those of the content it names.
+    lfs_pointer: bool = False
 
 
 @attrs.frozen(kw_only=True, field_transformer=v.named)

@@ -116,6 +116,16 @@ CATALOGUE: dict[FindingId, Rule] = _rules(
         "The system serves end users and has no guard model.",
     ),
     (
+        FindingId.END_USERS_UNKNOWN,
+        M,
+        S.CONTROLS,
+        MIN,
+        (
+            "A deployed system with models and no guard model does not say whether it "
+            "serves end users."
+        ),
+    ),
+    (
         FindingId.GUARD_NOT_ATTACHED,
         L,
         S.COMPOSITION,

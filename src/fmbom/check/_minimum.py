@@ -31,6 +31,7 @@ from fmbom.model import (
 from fmbom.severity import Severity
 
 __all__ = [
+    "DATASET_SECTIONS",
     "ROLE_UNITS",
     "SYSTEM_SECTIONS",
     "Holder",
@@ -47,6 +48,8 @@ ROLE_UNITS = {ModelRole.BASE: Unit.BASE_MODEL, ModelRole.ADAPTED: Unit.ADAPTED_M
 #: The sections a deployed system's own record needs; training data and post-training
 #: belong to the records of the models it serves.
 SYSTEM_SECTIONS = (Section.IDENTITY, Section.EVALUATION, Section.CONTROLS, Section.OBLIGATIONS)
+#: The sections the record of a release of data needs: no post-training, no model evaluation.
+DATASET_SECTIONS = (Section.IDENTITY, Section.TRAINING_DATA, Section.CONTROLS, Section.OBLIGATIONS)
 ALL_SECTIONS = (
     Section.IDENTITY,
     Section.TRAINING_DATA,
@@ -123,6 +126,17 @@ def subject_of(bom: Bom) -> SubjectRef:
     return SubjectRef(kind=subject.unit, name=subject.name, ref=None)
 
 
+def _subject_sections(bom: Bom) -> tuple[Section, ...]:
+    """The sections the subject's record needs: a deployed system's, a data release's (no
+    post-training, no evaluation of a model), else all of them."""
+    if bom.metadata.subject.unit is Unit.DEPLOYED_SYSTEM:
+        return SYSTEM_SECTIONS
+    modelish = any(bom.of_type(kind) for kind in (Model, Adapter, Weights))
+    if bom.of_type(Dataset) and not modelish:
+        return DATASET_SECTIONS
+    return ALL_SECTIONS
+
+
 def holders(bom: Bom) -> Iterator[Holder]:
     """The described subject, then every base or adapted model, in ref order."""
     subject = bom.metadata.subject
@@ -131,7 +145,7 @@ def holders(bom: Bom) -> Iterator[Holder]:
         unit=subject.unit,
         version=subject.version,
         governance=subject.governance,
-        sections=SYSTEM_SECTIONS if subject.unit is Unit.DEPLOYED_SYSTEM else ALL_SECTIONS,
+        sections=_subject_sections(bom),
     )
     for model in bom.of_type(Model):
         unit = ROLE_UNITS.get(model.role)
@@ -336,6 +350,18 @@ def _datasets(bom: Bom) -> Iterator[Finding]:
 def _serving(bom: Bom) -> Iterator[Finding]:
     subject = bom.metadata.subject
     guards = bom.of_type(GuardModel)
+    if (
+        subject.serves_end_users is None
+        and subject.unit is Unit.DEPLOYED_SYSTEM
+        and not guards
+        and bom.of_type(Model)
+    ):
+        yield finding(
+            FindingId.END_USERS_UNKNOWN,
+            subject_of(bom),
+            "serves models without a guard model, and the record does not say whether it "
+            "serves end users (set serves_end_users)",
+        )
     if subject.serves_end_users and not guards:
         yield finding(
             FindingId.NO_GUARD_FOR_END_USERS,

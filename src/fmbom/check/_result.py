@@ -67,6 +67,7 @@ class FindingId(Vocabulary):
     DATASET_WITHOUT_LICENSE = "dataset-without-license"
     DATASET_WITHOUT_PROVENANCE = "dataset-without-provenance"
     NO_GUARD_FOR_END_USERS = "no-guard-for-end-users"
+    END_USERS_UNKNOWN = "end-users-unknown"
     GUARD_NOT_ATTACHED = "guard-not-attached"
     PROVIDER_WITHOUT_RETENTION_TERMS = "provider-without-retention-terms"
     UNSAFE_WEIGHTS_FORMAT = "unsafe-weights-format"

@@ -15,13 +15,22 @@ def register(subparsers: Any) -> None:
         description="Print a readable tree of a BOM: the system, its lineage, its parts by kind.",
     )
     parser.add_argument("file", metavar="FILE", help="BOM file, or - for standard input")
+    parser.add_argument(
+        "--provenance",
+        action="store_true",
+        help="also print where each fact was read: file and key, stated or derived",
+    )
     add_output(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from fmbom.io import read_bom
-    from fmbom.render import render_tree
+    from fmbom.render import render_sources, render_tree
 
-    emit(args, render_tree(read_bom(args.file)))
+    bom = read_bom(args.file)
+    text = render_tree(bom)
+    if args.provenance:
+        text += "\n" + render_sources(bom)
+    emit(args, text)
     return EXIT_OK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Final
 
 from fmbom._fields import (
@@ -12,6 +13,7 @@ from fmbom._fields import (
     field_types,
 )
 from fmbom._gc import no_gc
+from fmbom.evidence import FieldSource
 from fmbom.model import ComponentKind, Software, SoftwareRole
 
 __all__ = [
@@ -20,7 +22,10 @@ __all__ = [
     "EXPORTER_PROPERTY",
     "KIND_PROPERTY",
     "NAMESPACE",
+    "OWN_PROPERTY_PREFIXES",
+    "RECORDED_TOOL_PROPERTY",
     "RELATION_PROPERTY",
+    "SOURCE_PREFIX",
     "SPEC_VERSIONS",
     "USER_PREFIX",
     "decode_field",
@@ -29,6 +34,8 @@ __all__ = [
     "field_property",
     "field_types",
     "no_gc",
+    "read_source",
+    "source_value",
 ]
 
 #: The CycloneDX versions fmbom writes.
@@ -45,6 +52,34 @@ GOVERNANCE_PROPERTY: Final = "fmbom:governance"
 EXPORTER_PROPERTY: Final = "fmbom:exporter"
 SUBJECT_PREFIX: Final = "fmbom:subject:"
 USER_PREFIX: Final = "fmbom:user:"
+#: Property namespaces fmbom itself writes as component properties (the scanner's facts):
+#: carried as they are, not under ``fmbom:user:``.
+OWN_PROPERTY_PREFIXES: Final = ("fmbom:scan:",)
+#: ``fmbom:source:<field>``: where a field's value was read (``Component.sources``).
+SOURCE_PREFIX: Final = "fmbom:source:"
+#: On the exporter's tool entry: the BOM itself names this fmbom as its first tool.
+RECORDED_TOOL_PROPERTY: Final = "fmbom:recorded-tool"
+
+
+def source_value(source: FieldSource) -> str:
+    """A field source as a property value: ``{"derived":..,"file":..,"locator":..}``."""
+    return dumps_compact(
+        {"derived": source.derived, "file": source.file, "locator": source.locator}
+    )
+
+
+def read_source(field: str, raw: str) -> FieldSource:
+    """The field source a ``fmbom:source:<field>`` property holds; ValueError or TypeError
+    when malformed."""
+    plain = json.loads(raw)
+    if not isinstance(plain, dict) or set(plain) != {"derived", "file", "locator"}:
+        raise ValueError("expected an object with derived, file and locator")
+    derived, file, locator = plain["derived"], plain["file"], plain["locator"]
+    if not isinstance(derived, bool) or not isinstance(file, str) or not isinstance(locator, str):
+        raise TypeError("derived must be true or false, file and locator strings")
+    return FieldSource(field=field, file=file, locator=locator, derived=derived)
+
+
 IMPORT_PREFIX: Final = "fmbom:import:"
 PARAMETER_COUNT: Final = "cdx:ai-ml:model:parameter:count"
 CONTEXT_LENGTH: Final = "cdx:ai-ml:model:hyperparameter:context_length"

@@ -25,14 +25,18 @@ from fmbom.cyclonedx._common import (
     EXPORTER_PROPERTY,
     GOVERNANCE_PROPERTY,
     KIND_PROPERTY,
+    OWN_PROPERTY_PREFIXES,
     PARAMETER_COUNT,
+    RECORDED_TOOL_PROPERTY,
     RELATION_PROPERTY,
+    SOURCE_PREFIX,
     SPEC_VERSIONS,
     SUBJECT_PREFIX,
     USER_PREFIX,
     cdx_type,
     encode_value,
     field_property,
+    source_value,
 )
 from fmbom.cyclonedx._text import compact
 from fmbom.errors import ExportError
@@ -120,7 +124,9 @@ def _references(items: Iterable[ExternalReference]) -> list[dict[str, Any]]:
 def _user_properties(items: Iterable[Property]) -> list[dict[str, str]]:
     out = []
     for prop in items:
-        name = USER_PREFIX + prop.name if prop.name.startswith("fmbom:") else prop.name
+        # fmbom's own namespaces (what scan writes) pass as they are: never fmbom:user:fmbom:...
+        own = prop.name.startswith(OWN_PROPERTY_PREFIXES)
+        name = USER_PREFIX + prop.name if prop.name.startswith("fmbom:") and not own else prop.name
         out.append({"name": name, "value": prop.value})
     return out
 
@@ -356,7 +362,8 @@ def _properties(
 ) -> list[dict[str, str]]:
     props = [_prop(KIND_PROPERTY, component.kind.value)]
     governance = getattr(component, "governance", None)
-    skip.add("governance")
+    skip.update(("governance", "sources"))
+    props.extend(_prop(SOURCE_PREFIX + s.field, source_value(s)) for s in component.sources)
     if governance is not None:
         props.append(_prop(GOVERNANCE_PROPERTY, encode_value(governance)))
     props.extend(_field_properties(component, skip))
@@ -445,8 +452,10 @@ def _subject(subject: Subject, ref: str) -> dict[str, Any]:
                 encode_value(subject.external_references),
             )
         )
-    if subject.serves_end_users:
-        props.append(_prop(SUBJECT_PREFIX + "serves-end-users", "true"))
+    if subject.serves_end_users is not None:
+        props.append(
+            _prop(SUBJECT_PREFIX + "serves-end-users", encode_value(subject.serves_end_users))
+        )
     if subject.governance is not None:
         props.append(_prop(SUBJECT_PREFIX + "governance", encode_value(subject.governance)))
     out["properties"] = props
@@ -494,12 +503,21 @@ def build_document(bom: Bom, spec_version: str = "1.6") -> dict[str, Any]:
     metadata: dict[str, Any] = {}
     if bom.metadata.timestamp is not None:
         metadata["timestamp"] = _CONVERTER.unstructure(bom.metadata.timestamp)
-    tools = [_tool(Tool(name="fmbom", version=__version__), exporter=True)]
+    exporter = Tool(name="fmbom", version=__version__)
+    exporter_entry = _tool(exporter, exporter=True)
+    # A BOM this fmbom made (a scan) names it first: one entry stands for both, so fmbom is
+    # listed once; the importer reads it back as the BOM's own tool.
+    made_here = bom.metadata.tools[:1] == (exporter,)
+    if made_here:
+        exporter_entry["properties"].append(_prop(RECORDED_TOOL_PROPERTY, "true"))
+    tools = [exporter_entry]
     seen_tools: dict[Tool, int] = {}
-    for tool in bom.metadata.tools:
-        tool_entry = _tool(tool)
+    for index, tool in enumerate(bom.metadata.tools):
         count = seen_tools.get(tool, 0)
         seen_tools[tool] = count + 1
+        if made_here and index == 0:
+            continue
+        tool_entry = _tool(tool)
         if count:
             # The schema wants distinct tool entries; a repeated tool is told apart by number.
             tool_entry["properties"] = [_prop("fmbom:occurrence", str(count + 1))]

@@ -26,14 +26,18 @@ from fmbom.cyclonedx._common import (
     EXPORTER_PROPERTY,
     IMPORT_PREFIX,
     KIND_PROPERTY,
+    OWN_PROPERTY_PREFIXES,
     PARAMETER_COUNT,
     READ_VERSIONS,
+    RECORDED_TOOL_PROPERTY,
     RELATION_PROPERTY,
+    SOURCE_PREFIX,
     SUBJECT_PREFIX,
     USER_PREFIX,
     decode_field,
     dumps_compact,
     field_types,
+    read_source,
 )
 from fmbom.errors import BomValidationError, FmbomError, InputFormatError, ValidationError
 from fmbom.governance import (
@@ -416,6 +420,16 @@ class _Reader:
                 self.own_relation(entry.ref, prop.value, entry.path)
             elif name.startswith(USER_PREFIX):
                 props.append(Property(name=name[len(USER_PREFIX) :], value=prop.value))
+            elif name.startswith(OWN_PROPERTY_PREFIXES):
+                props.append(prop)
+            elif name.startswith(SOURCE_PREFIX) and "sources" in types:
+                try:
+                    source = read_source(name[len(SOURCE_PREFIX) :], prop.value)
+                except (ValueError, TypeError, ValidationError) as error:
+                    raise InputFormatError(
+                        f"{entry.path}: property {name} cannot be read: {error}", self.source
+                    ) from None
+                fields["sources"] = (*fields.get("sources", ()), source)
             elif name.startswith("fmbom:"):
                 field = name[len("fmbom:") :].replace("-", "_")
                 if field in types and field not in ("ref", "properties"):
@@ -989,10 +1003,8 @@ def _tools(value: Any) -> list[Tool]:
     for item in items:
         if not isinstance(item, dict) or not str(item.get("name", "")).strip():
             continue
-        if any(
-            isinstance(p, dict) and p.get("name") == EXPORTER_PROPERTY
-            for p in item.get("properties") or ()
-        ):
+        names = {p.get("name") for p in item.get("properties") or () if isinstance(p, dict)}
+        if EXPORTER_PROPERTY in names and RECORDED_TOOL_PROPERTY not in names:
             continue
         vendor = item.get("vendor")
         for key in ("supplier", "manufacturer", "provider"):

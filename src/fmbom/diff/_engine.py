@@ -29,9 +29,11 @@ from fmbom.diff._rules import RULES, RuleId
 from fmbom.governance import Evaluation, Governance
 from fmbom.licenses import licenses_key
 from fmbom.model import (
+    Adapter,
     AnyComponent,
     Component,
     ComponentKind,
+    Dataset,
     Digest,
     ExternalReference,
     GuardModel,
@@ -255,6 +257,11 @@ class _Pair:
 
     @property
     def same_version(self) -> bool:
+        """The versions did not change. A part without a version of its own (weights, a
+        tokenizer: a scan gives them none) is versioned by the release the BOM describes."""
+        if self.a.version is None and self.b.version is None:
+            old, new = self.out.old.metadata.subject, self.out.new.metadata.subject
+            return old.version == new.version
         return self.a.version == self.b.version
 
     def add(self, rule: RuleId, message: str, **kwargs: Any) -> None:
@@ -360,10 +367,12 @@ def _digest_rule(p: _Pair) -> RuleId:
 
 
 def _digest_message(p: _Pair, what: str) -> str:
-    if p.same_version and p.b.version is None:
-        return f"{what} changed and there is no version to tell the two apart"
     if p.same_version:
-        return f"{what} changed but the version {p.b.version} did not"
+        # a part without a version of its own is versioned by the release (see same_version)
+        version = p.b.version or p.out.new.metadata.subject.version
+        if version is None:
+            return f"{what} changed and there is no version to tell the two apart"
+        return f"{what} changed but the version {version} did not"
     return f"{what} changed with the version"
 
 
@@ -421,9 +430,9 @@ def _weights(p: _Pair) -> tuple[Weights, Weights]:
 
 
 def _compare_files(p: _Pair) -> None:
-    old, new = _weights(p)
-    a = {f.path: f for f in old.files}
-    b = {f.path: f for f in new.files}
+    """A file's content changed, came or went: a digest rule (the artifact's content)."""
+    a = {f.path: f for f in getattr(p.a, "files", ())}
+    b = {f.path: f for f in getattr(p.b, "files", ())}
     for path in sorted(set(a) | set(b)):
         x, y = a.get(path), b.get(path)
         if x == y:
@@ -439,6 +448,18 @@ def _compare_files(p: _Pair) -> None:
             p.field_changed(f"files[{path}].digest", x.digest, y.digest)
         if x.size != y.size:
             p.field_changed(f"files[{path}].size", x.size, y.size)
+        if x.lfs_pointer != y.lfs_pointer:
+            p.field_changed(f"files[{path}].lfs_pointer", x.lfs_pointer, y.lfs_pointer)
+
+
+def _compare_unit_files(p: _Pair) -> None:
+    """The files documenting a model or adapter (card, configs, licence): one info change
+    per file, since their facts are compared field by field already."""
+    a = {f.path: f for f in getattr(p.a, "files", ())}
+    b = {f.path: f for f in getattr(p.b, "files", ())}
+    for path in sorted(set(a) | set(b)):
+        if a.get(path) != b.get(path):
+            p.field_changed(f"files[{path}]", a.get(path), b.get(path))
 
 
 def _content(p: _Pair) -> None:
@@ -506,7 +527,11 @@ _ENDPOINT = _special(RuleId.PROVIDER_CHANGED, "endpoint", "endpoint")
 _FIELD_RULES: dict[type[Component], dict[str, Callable[[_Pair], None]]] = {
     Model: {
         "access_route": _special(RuleId.ACCESS_ROUTE_CHANGED, "access_route", "access route"),
+        "files": _compare_unit_files,
     },
+    Adapter: {"files": _compare_unit_files},
+    # a data file changed under the same card is a silent data change: a digest rule
+    Dataset: {"files": _compare_files},
     Weights: {
         "files": _compare_files,
         "format": _compare_format,
@@ -519,6 +544,7 @@ _FIELD_RULES: dict[type[Component], dict[str, Callable[[_Pair], None]]] = {
         "chat_template_digest": _special(
             RuleId.TOKENIZER_CHANGED, "chat_template_digest", "chat template digest"
         ),
+        "files": _compare_files,
     },
     GuardModel: {"endpoint": _ENDPOINT},
     Router: {"endpoint": _ENDPOINT},

@@ -14,12 +14,12 @@ from typing import Any, Final
 
 import attrs
 
+from fmbom import evidence
 from fmbom.model import (
     AnyComponent,
     DerivationMethod,
     Digest,
     HashAlgorithm,
-    Property,
     Relation,
     RelationKind,
 )
@@ -68,9 +68,11 @@ class FileRecord:
     def size(self) -> int:
         return self.lfs.size if self.lfs is not None else self.found.stat.st_size
 
-    def file_line(self) -> str:
-        digest = str(self.digest) if self.digest is not None else "unknown"
-        return f"{digest} {self.size} {self.rel}"
+    def evidence(self) -> evidence.FileRecord:
+        """The file as a component's file record."""
+        return evidence.FileRecord(
+            path=self.rel, size=self.size, digest=self.digest, lfs_pointer=self.lfs is not None
+        )
 
     def head(self, count: int) -> bytes:
         """The first ``count`` bytes of the file (empty for an LFS pointer or when unreadable)."""
@@ -102,6 +104,8 @@ class ScanContext:
         self.relations: dict[tuple[str, str, str], Relation] = {}
         #: (component ref, field) -> where the field's value came from.
         self.sources: dict[tuple[str, str], Source] = {}
+        #: component ref -> the files it claimed.
+        self.files: dict[str, list[evidence.FileRecord]] = {}
         #: The Hugging Face cache repository id and revision when a cache snapshot is scanned.
         self.repo_id: str | None = None
         self.repo_type: str | None = None
@@ -223,14 +227,12 @@ class UnitScope:
     def json(self, name: str) -> Any:
         return self.state.read_json(self.files.get(name))
 
-    def use(self, *records: FileRecord | None) -> list[Property]:
-        """Claim files for this unit; one ``file`` property (digest, size, path) each."""
-        lines = []
+    def use(self, ref: str, *records: FileRecord | None) -> None:
+        """Claim files for component ``ref``: each becomes one of its typed file records."""
         for record in records:
             if record is not None and not record.used:
                 record.used = True
-                lines.append(Property(name=P + "file", value=record.file_line()))
-        return lines
+                self.state.files.setdefault(ref, []).append(record.evidence())
 
     def note(self, ref: str, field: str, name: str, locator: str, *, derived: bool = False) -> None:
         """Record the source of a field read from this unit's file ``name``."""

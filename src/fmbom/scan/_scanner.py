@@ -13,10 +13,14 @@ from __future__ import annotations
 import datetime
 import os
 from pathlib import Path
+from typing import Any
+
+import attrs
 
 from fmbom._version import __version__
 from fmbom.bom import Bom, BomMetadata, Subject, Tool
 from fmbom.errors import BomValidationError, ScanError
+from fmbom.evidence import FieldSource
 from fmbom.governance import Unit
 from fmbom.model import HashAlgorithm, Property, Software, SoftwareRole
 from fmbom.scan._context import FileRecord, P, ScanContext, UnitScope, ref_part
@@ -146,6 +150,7 @@ def _assemble(
     for record in readable:
         if not record.used:
             state.add(_unknown_file(record))
+    _attach_evidence(state)
     main = main_component(state.components, "")
     if name:
         subject_name = name
@@ -174,12 +179,32 @@ def _assemble(
         raise ScanError(f"the scanned layout gives an inconsistent BOM: {error}") from None
 
 
+def _attach_evidence(state: ScanContext) -> None:
+    """Give every component the files it claimed and the sources of its fields."""
+    sources: dict[str, list[FieldSource]] = {}
+    for (ref, field), source in state.sources.items():
+        sources.setdefault(ref, []).append(
+            FieldSource(
+                field=field, file=source.file, locator=source.locator, derived=source.derived
+            )
+        )
+    for ref, component in list(state.components.items()):
+        changes: dict[str, Any] = {}
+        if ref in sources:
+            changes["sources"] = sources[ref]
+        files = state.files.get(ref)
+        if files and "files" in attrs.fields_dict(type(component)):
+            changes["files"] = (*getattr(component, "files", ()), *files)
+        if changes:
+            state.components[ref] = attrs.evolve(component, **changes)
+
+
 def _unknown_file(record: FileRecord) -> Software:
     properties = [Property(name=P + "path", value=record.rel)]
     properties.append(Property(name=P + "size", value=str(record.size)))
     properties.append(Property(name=P + "unrecognised", value="true"))
     if record.lfs is not None:
-        properties.append(Property(name=P + "lfs-pointer", value=record.rel))
+        properties.append(Property(name=P + "lfs-pointer", value="true"))
     return Software(
         ref="file:" + ref_part(record.rel),
         name=record.rel,

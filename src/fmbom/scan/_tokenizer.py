@@ -55,16 +55,14 @@ def read_tokenizer(unit: UnitScope) -> Tokenizer | None:
     if not present:
         return None
     ref = unit.prefix + "tokenizer"
-    props = unit.use(*present)
+    unit.use(ref, *present)
+    props: list[Property] = []
     config = unit.json("tokenizer_config.json")
     config = config if isinstance(config, dict) else {}
     special_map = unit.json("special_tokens_map.json")
     tokenizer_type: TokenizerType | None = None
     vocab_size: int | None = None
     main = present[0]
-    for record in present:
-        if record.lfs is not None:
-            props.append(Property(name=P + "lfs-pointer", value=record.rel))
     files = unit.files
     document = unit.json("tokenizer.json") if "tokenizer.json" in files else None
     tiktoken = [r for r in present if r.name.endswith((".tiktoken", ".model")) and _is_tiktoken(r)]

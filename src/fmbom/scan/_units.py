@@ -189,12 +189,15 @@ def _purl(unit: UnitScope, version: str | None) -> str | None:
     return f"pkg:huggingface/{kind}{state.repo_id}{suffix}"
 
 
-def _card_properties(unit: UnitScope, ref: str, card: Card) -> list[Property]:
-    props = []
+def _languages(unit: UnitScope, ref: str, card: Card) -> list[str]:
     key, languages = card_languages(card)
     if languages and key is not None:
-        props.append(Property(name=P + "language", value=",".join(languages)))
         unit.state.note(ref, "languages", card.path, f"front matter {key}")
+    return languages
+
+
+def _card_properties(card: Card) -> list[Property]:
+    props = []
     if card.get("library_name"):
         props.append(Property(name=P + "library", value=str(card.get("library_name"))))
     return props
@@ -218,9 +221,7 @@ def _attach_unit_files(unit: UnitScope) -> None:
     ]
     if not rest:
         return
-    lines = unit.use(*rest)
-    lines += [Property(name=P + "lfs-pointer", value=r.rel) for r in rest if r.lfs is not None]
-    unit.state.components[main.ref] = attrs.evolve(main, properties=(*main.properties, *lines))
+    unit.use(main.ref, *rest)
 
 
 def _generation_properties(unit: UnitScope) -> list[Property]:
@@ -258,7 +259,7 @@ def _sentence_transformers(unit: UnitScope, props: list[Property]) -> bool:
         if kind == "Pooling" and directory:
             record = unit.files.get(f"{directory}/config.json")
             pooling = unit.state.read_json(record)
-            props += unit.use(record)
+            unit.use(unit.prefix + "model", record)
             if isinstance(pooling, dict):
                 modes = sorted(
                     k.removeprefix("pooling_mode_").removesuffix("_tokens")
@@ -303,8 +304,8 @@ def _model_unit(
     override: str | None,
 ) -> None:
     state = unit.state
-    props = _card_properties(unit, ref, card)
-    props += unit.use(*(unit.files.get(n) for n in _CONFIG_FILES if n in unit.files))
+    props = _card_properties(card)
+    unit.use(ref, *(unit.files.get(n) for n in _CONFIG_FILES if n in unit.files))
     dtype = config.get("torch_dtype") or config.get("dtype")
     if isinstance(dtype, str):
         props.append(Property(name=P + "torch-dtype", value=dtype))
@@ -363,6 +364,7 @@ def _model_unit(
         context_length=_hf.context_length(config),
         parameter_count=parameter_count,
         governance=_governance(unit, ref, card, evaluation_unit(bases, quantization)),
+        languages=_languages(unit, ref, card),
         properties=props,
     )
     state.add(model)
@@ -444,6 +446,7 @@ def _gguf_models(
             else None,
             parameter_count=max(tensors) if tensors else None,
             governance=_governance(unit, ref, card, Unit.RELEASE_ARTIFACT) if single else None,
+            languages=_languages(unit, ref, card),
             properties=props if single or key == min(groups) else (),
         )
         state.add(model)
@@ -483,8 +486,8 @@ def _adapter_unit(
     override: str | None,
 ) -> None:
     state = unit.state
-    props = _card_properties(unit, ref, card)
-    props += unit.use(*(unit.files.get(n) for n in _CONFIG_FILES if n in unit.files))
+    props = _card_properties(card)
+    unit.use(ref, *(unit.files.get(n) for n in _CONFIG_FILES if n in unit.files))
     base = adapter_config.get("base_model_name_or_path")
     base_id = _hf.normalize_repo_id(base) if isinstance(base, str) and base.strip() else None
     for key in ("task_type", "bias", "use_rslora", "revision"):
@@ -525,6 +528,7 @@ def _adapter_unit(
         else None,
         target_modules=_hf.string_list(adapter_config.get("target_modules")),
         base_model_name=base_id,
+        languages=_languages(unit, ref, card),
         properties=props,
     )
     state.add(adapter)
@@ -555,7 +559,7 @@ def _adapter_unit(
 def _dataset_unit(
     unit: UnitScope, *, ref: str, card: Card, licenses: tuple[str, ...], override: str | None
 ) -> None:
-    props = _card_properties(unit, ref, card)
+    props = _card_properties(card)
     for key, name in (
         ("task_categories", "task-categories"),
         ("size_categories", "size-category"),
@@ -564,7 +568,7 @@ def _dataset_unit(
         if values:
             props.append(Property(name=P + name, value=",".join(values)))
     files: list[FileRecord | None] = [unit.files[n] for n in sorted(unit.files)]
-    props += unit.use(*files)
+    unit.use(ref, *files)
     records, size = dataset_size(card.get("dataset_info"))
     for field, value in (("records", records), ("size_bytes", size)):
         if value is not None:
@@ -598,6 +602,7 @@ def _dataset_unit(
             size_bytes=size,
             source=",".join(sources) or None,
             collection_method=",".join(creators) or None,
+            languages=_languages(unit, ref, card),
             properties=props,
         )
     )

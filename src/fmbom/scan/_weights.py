@@ -18,6 +18,7 @@ import attrs
 
 from fmbom._weight_formats import weight_format_of
 from fmbom.errors import ScanError
+from fmbom.evidence import DtypeCount
 from fmbom.model import Property, Quantization, WeightFile, WeightFormat, Weights
 from fmbom.scan import _hf
 from fmbom.scan._context import FileRecord, P, UnitScope, ref_part
@@ -152,14 +153,17 @@ def _component(
     fmt = group.fmt
     for record in members:
         record.used = True  # listed in files
-    props = unit.use(group.index)
-    files = [WeightFile(path=r.rel, size=r.size, digest=r.digest) for r in members]
+    props: list[Property] = []
+    # the index itself is a file of the unit's main component (listed there with its digest)
+    files = [
+        WeightFile(path=r.rel, size=r.size, digest=r.digest, lfs_pointer=r.lfs is not None)
+        for r in members
+    ]
     by_dtype: dict[str, int] = {}
     counted = 0
     quantization: Quantization | None = None
     for record in members:
         if record.lfs is not None:
-            props.append(Property(name=P + "lfs-pointer", value=record.rel))
             state.warn(record.rel, "is a Git LFS pointer; recorded with the object id it names")
             continue
         if fmt is WeightFormat.PYTORCH_PICKLE:
@@ -207,9 +211,9 @@ def _component(
         and counted == len(members)
         and fmt in (WeightFormat.SAFETENSORS, WeightFormat.GGUF)
     )
-    if by_dtype:
-        summary = ",".join(f"{k}={v}" for k, v in sorted(by_dtype.items()))
-        props.append(Property(name=P + "dtypes", value=summary))
+    counts = [DtypeCount(dtype=k, parameters=v) for k, v in sorted(by_dtype.items())]
+    if counts:
+        state.note(ref, "dtypes", members[0].rel, "header tensor dtypes and shapes", derived=True)
     first: str = members[0].rel if members else (group.index.rel if group.index else key)
     dominant = max(sorted(by_dtype), key=lambda k: by_dtype[k]) if by_dtype else None
     dtype = _DTYPE_NAMES.get(dominant, dominant.lower()) if dominant else None
@@ -238,6 +242,7 @@ def _component(
         quantization=quantization,
         shard_count=len(members) if len(members) > 1 else None,
         parameter_count=parameters,
+        dtypes=counts,
         properties=props,
     )
 

@@ -113,6 +113,12 @@ MINIMUM: dict[str, tuple[Mutation, Section, str]] = {
         "web",
     ),
     "no-guard-for-end-users": (lambda b: b.remove("guard"), Section.CONTROLS, ""),
+    # unknown is not absence: no guard and no statement about end users is a finding too
+    "end-users-unknown": (
+        lambda b: with_subject(b.remove("guard"), serves_end_users=None),
+        Section.CONTROLS,
+        "",
+    ),
     "guard-not-attached": (
         lambda b: b.add(GuardModel(ref="guard2", name="spare-shield")),
         Section.COMPOSITION,

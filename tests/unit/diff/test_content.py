@@ -33,7 +33,8 @@ def test_one_changed_byte_in_a_weights_file_is_one_change(tmp_path: Path) -> Non
     for field in change.before:
         assert change.before[field] != change.after[field]
     assert "model.safetensors" in change.message
-    assert "no version to tell the two apart" in change.message
+    # the weights have no version of their own: the release's version 1.0 stands for them
+    assert "but the version 1.0 did not" in change.message
     assert "None" not in change.message
 
 

@@ -64,7 +64,7 @@ def _safetensors(tensors: dict[str, tuple[str, list[int]]]) -> bytes:
 
 
 def _file_lines(component: Any) -> list[str]:
-    return [p.value for p in component.properties if p.name == "fmbom:scan:file"]
+    return [f"{f.digest} {f.size} {f.path}" for f in component.files]
 
 
 # --- the one table of weight formats --------------------------------------------------------
@@ -390,8 +390,10 @@ def test_legacy_dataset_card_keys_read_like_the_new_ones(
 ) -> None:
     old = run(data("legacy-dataset-card")).bom
     dataset = old.component("dataset")
+    assert isinstance(dataset, Dataset)
     assert dataset.licenses == ("CC-BY-SA-3.0",)
-    assert dataset.property("fmbom:scan:language") == "en"
+    assert dataset.languages == ("en",)
+    assert old.component("dataset").sources
     text = (data("legacy-dataset-card") / "README.md").read_text()
     new_text = text.replace("languages:", "language:").replace("licenses:", "license:")
     new_root = tmp_path / "legacy-dataset-card"
@@ -401,7 +403,12 @@ def test_legacy_dataset_card_keys_read_like_the_new_ones(
     assert new.component("dataset").licenses == dataset.licenses
     changes = diff(old, new).changes
     # only the card file's own digest differs
-    assert [c.field for c in changes] == ["properties.fmbom:scan:file"]
+    # the card file's digest, and the keys the sources name, are all that differ
+    assert sorted(str(c.field) for c in changes) == [
+        "files[README.md].digest",
+        "files[README.md].size",
+        "sources",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -582,3 +589,178 @@ def test_version_names_the_release_not_its_parts(run: Run, data: Data) -> None:
 def test_rescan_of_an_unchanged_folder_diffs_clean(run: Run, data: Data) -> None:
     for folder in ("granite-3.1-1b-a400m-instruct", "datasets", "genz-70b-gptq"):
         assert not diff(run(data(folder)).bom, run(data(folder), use_cache=False).bom).changes
+
+
+def test_changed_weights_under_a_new_release_version_are_not_critical(
+    run: Run, copy_of: Callable[[str], Path]
+) -> None:
+    root = copy_of("fracast")
+    old = run(root, version="1.0").bom
+    weights = root / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:-1] + b"\x01")
+    same = run(root, version="1.0").bom
+    bumped = run(root, version="1.1").bom
+    assert "digest-changed-same-version" in {c.rule for c in diff(old, same).changes}
+    rules = {c.rule for c in diff(old, bumped).changes if c.subject.kind == "weights"}
+    assert rules == {"digest-changed"}
+
+
+def test_scan_properties_are_not_double_prefixed_in_cyclonedx(run: Run, data: Data) -> None:
+    from fmbom import cyclonedx
+
+    bom = run(data("genz-70b-gptq")).bom
+    document = json.loads(cyclonedx.dumps(bom))
+    names = [p["name"] for c in document["components"] for p in c.get("properties", ())]
+    assert "fmbom:scan:quantization:desc_act" in names
+    assert not [n for n in names if n.startswith("fmbom:user:fmbom:")]
+    assert cyclonedx.loads(json.dumps(document)) == bom
+
+
+def test_check_on_a_scanned_dataset_asks_nothing_of_models(run: Run, data: Data) -> None:
+    from fmbom.check import check
+
+    result = check(run(data("legacy-dataset-card")).bom)
+    sections = {f.section.value for f in result.findings if f.subject.ref is None}
+    assert "post-training" not in sections
+    assert "evaluation" not in sections
+    assert "identity" in sections  # still missing: the card states no provider or uses
+
+
+def test_check_on_a_scanned_model_uses_the_cards_identity(run: Run, tmp_path: Path) -> None:
+    from fmbom.check import check
+
+    card = "---\nlicense: mit\nmodel_creator: Example Labs\n---\n## Intended Use\n\nTickets.\n"
+    root = _write(tmp_path / "m", {"config.json": {"model_type": "x"}, "README.md": card})
+    findings = check(run(root).bom).findings
+    model_sections = {f.section.value for f in findings if f.subject.ref == "model"}
+    assert "identity" not in model_sections
+    assert "training-data" in model_sections  # what the card does not state is still asked
+
+
+# --- typed files: diff sees a silent data change ---------------------------------------------
+
+
+def _dataset_folder(root: Path, rows: bytes) -> Path:
+    card = (Path(__file__).parents[2] / "data/scan/datasets/gsm8k/README.md").read_text()
+    return _write(
+        root,
+        {"README.md": card, "main/train-00000-of-00001.parquet": rows, "main/test.parquet": b"T"},
+    )
+
+
+def test_changed_data_file_under_the_same_card_is_critical(run: Run, tmp_path: Path) -> None:
+    root = _dataset_folder(tmp_path / "gsm8k", b"PAR1 rows v1")
+    old = run(root).bom
+    dataset = old.component("dataset")
+    assert isinstance(dataset, Dataset)
+    assert [f.path for f in dataset.files] == [
+        "README.md",
+        "main/test.parquet",
+        "main/train-00000-of-00001.parquet",
+    ]
+    (root / "main/train-00000-of-00001.parquet").write_bytes(b"PAR1 rows v2")
+    changes = diff(old, run(root).bom).changes
+    (change,) = changes
+    assert change.rule == "digest-changed-same-version"
+    assert change.severity.value == "critical"
+    assert change.field == "files[main/train-00000-of-00001.parquet].digest"
+    # a removed data file is a content change too
+    (root / "main/test.parquet").unlink()
+    rules = {c.rule for c in diff(old, run(root).bom).changes}
+    assert rules == {"digest-changed-same-version"}
+
+
+def test_changed_tokenizer_file_is_a_content_change(
+    run: Run, copy_of: Callable[[str], Path]
+) -> None:
+    root = copy_of("all-minilm-l6-v2")
+    old = run(root).bom
+    with (root / "vocab.txt").open("a") as handle:
+        handle.write("[extra]\n")
+    changes = diff(old, run(root).bom).changes
+    found = [(c.rule, c.severity.value, c.field) for c in changes if c.subject.kind == "tokenizer"]
+    assert found == [
+        ("digest-changed-same-version", "critical", "files[vocab.txt].digest"),
+        ("field-changed", "info", "files[vocab.txt].size"),
+    ]
+
+
+def test_unit_files_and_sources_round_trip_native(run: Run, data: Data) -> None:
+    from fmbom.native import dumps, loads
+
+    bom = run(data("genz-70b-gptq")).bom
+    model = bom.component("model")
+    assert isinstance(model, Model)
+    assert {f.path for f in model.files} >= {"README.md", "quantize_config.json", "config.json"}
+    assert loads(dumps(bom)) == bom
+    parameter = {s.field: s for s in bom.component("weights").sources}
+    assert (parameter["quantization"].file, parameter["quantization"].locator) == (
+        "config.json",
+        "quantization_config",
+    )
+
+
+@pytest.mark.parametrize("encoding", ["json", "xml"])
+def test_sources_travel_as_fmbom_source_properties(run: Run, data: Data, encoding: str) -> None:
+    from fmbom import cyclonedx
+
+    bom = run(data("devstral-small-2507")).bom
+    weights = bom.component("weights")
+    stated = {s.field: s for s in weights.sources}["parameter_count"]
+    assert (stated.file, stated.locator, stated.derived) == (
+        "model.safetensors.index.json",
+        "metadata.total_parameters",
+        False,
+    )
+    text = cyclonedx.dumps(bom, format=encoding)  # type: ignore[arg-type]
+    assert cyclonedx.schema_errors(text) == []
+    if encoding == "json":
+        component = next(c for c in json.loads(text)["components"] if c["bom-ref"] == "weights")
+        props = {p["name"]: p["value"] for p in component["properties"]}
+        assert json.loads(props["fmbom:source:parameter_count"]) == {
+            "derived": False,
+            "file": "model.safetensors.index.json",
+            "locator": "metadata.total_parameters",
+        }
+    assert cyclonedx.loads(text) == bom
+
+
+def test_malformed_source_property_is_an_input_error(run: Run, data: Data) -> None:
+    from fmbom import cyclonedx
+    from fmbom.errors import InputFormatError
+
+    text = cyclonedx.dumps(run(data("devstral-small-2507")).bom)
+    broken = text.replace('"derived\\":false', '"derived\\":\\"no\\"', 1)
+    assert broken != text
+    with pytest.raises(InputFormatError, match="fmbom:source:"):
+        cyclonedx.loads(broken)
+
+
+def test_show_provenance(run: Run, data: Data, tmp_path: Path, capsys: Any) -> None:
+    from fmbom.cli import main
+    from fmbom.native import dumps
+
+    path = tmp_path / "bom.json"
+    path.write_text(dumps(run(data("devstral-small-2507")).bom))
+    assert main(["show", str(path), "--provenance"]) == 0
+    out = capsys.readouterr().out
+    assert "weights model.safetensors [weights]" in out
+    assert (
+        "  parameter_count <- model.safetensors.index.json metadata.total_parameters (stated)"
+        in out
+    )
+    assert "  name <- . folder name (derived)" in out
+    assert "  file README.md: " in out
+    assert main(["show", str(path)]) == 0
+    assert "Provenance" not in capsys.readouterr().out
+
+
+def test_cyclonedx_of_a_scan_lists_fmbom_once(run: Run, data: Data) -> None:
+    from fmbom import cyclonedx
+
+    bom = run(data("fracast")).bom
+    assert [t.name for t in bom.metadata.tools] == ["fmbom"]
+    document = json.loads(cyclonedx.dumps(bom))
+    tools = document["metadata"]["tools"]["components"]
+    assert [t["name"] for t in tools] == ["fmbom"]
+    assert cyclonedx.loads(json.dumps(document)) == bom

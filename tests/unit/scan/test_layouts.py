@@ -92,7 +92,7 @@ def test_lfs_pointer_recorded_with_the_object_it_names(run: Run, data: Data) -> 
     assert entry.digest is not None
     assert entry.digest.value == oid
     assert entry.digest.value != sha256(root / "model.safetensors")
-    assert weights.property("fmbom:scan:lfs-pointer") == "model.safetensors"
+    assert entry.lfs_pointer
     assert weights.parameter_count is None  # no header to read in a pointer
     assert any(
         p.path == "model.safetensors" and "LFS pointer" in p.message for p in result.warnings
@@ -116,10 +116,11 @@ def test_sharded_pointers_form_one_weights_artifact(run: Run, data: Data) -> Non
         oid, size = _lfs(root / entry.path)
         assert entry.digest is not None
         assert (entry.digest.value, entry.size) == (oid, size)
-    index_line = weights.property("fmbom:scan:file")
-    assert index_line is not None
-    assert index_line.endswith(" model.safetensors.index.json")
-    assert sha256(root / "model.safetensors.index.json") in index_line
+    model = run(root).bom.component("model")
+    assert isinstance(model, Model)
+    (index_file,) = [f for f in model.files if f.path == "model.safetensors.index.json"]
+    assert index_file.digest is not None
+    assert index_file.digest.value == sha256(root / "model.safetensors.index.json")
 
 
 # --- lineage from cards ----------------------------------------------------------------------
@@ -203,7 +204,7 @@ def test_tokenizer_read_from_tokenizer_json(run: Run, data: Data) -> None:
         (key.removesuffix("_token"), value) for key, value in special.items()
     }
     assert tokenizer.digests[0].value == sha256(root / "tokenizer.json")
-    files = [p.value.rsplit(" ", 1)[1] for p in tokenizer.properties if p.name == "fmbom:scan:file"]
+    files = [f.path for f in tokenizer.files]
     assert sorted(files) == sorted(
         ["tokenizer.json", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json"]
     )
@@ -320,9 +321,7 @@ def test_safetensors_digests_dtypes_and_parameters(run: Run, data: Data) -> None
         assert weights.digests == (entry.digest,)
         assert entry.size == (root / name).stat().st_size
         assert weights.parameter_count == sum(counts.values())
-        assert weights.property("fmbom:scan:dtypes") == ",".join(
-            f"{k}={v}" for k, v in sorted(counts.items())
-        )
+        assert {d.dtype: d.parameters for d in weights.dtypes} == counts
     assert by_name["model.safetensors"].dtype == "float32"
     assert by_name["model.int8.safetensors"].dtype == "int8"
     int8 = by_name["model.int8.safetensors"].quantization
@@ -424,9 +423,10 @@ def test_dataset_cards(run: Run, data: Data) -> None:
     assert gsm8k.records == 7473 + 1319  # the "main" configuration's splits
     assert gsm8k.size_bytes == 4676934
     assert datasets["daichira-structured-hard-sft-4k"].licenses == ("CC-BY-4.0",)
-    card_line = gsm8k.property("fmbom:scan:file")
-    assert card_line is not None
-    assert sha256(data("datasets/gsm8k/README.md")) in card_line
+    (card_file,) = gsm8k.files
+    assert card_file.path == "gsm8k/README.md"
+    assert card_file.digest is not None
+    assert card_file.digest.value == sha256(data("datasets/gsm8k/README.md"))
     assert not result.bom.of_type(Model)
 
 
@@ -438,7 +438,8 @@ def test_unrecognised_files_are_listed_with_digest_and_size(run: Run, data: Data
     model = result.bom.component("model")
     extract = root / "model.safetensors.header-only"
     line = f"sha256:{sha256(extract)} {extract.stat().st_size} model.safetensors.header-only"
-    assert line in [p.value for p in model.properties if p.name == "fmbom:scan:file"]
+    assert isinstance(model, Model)
+    assert line in [f"{f.digest} {f.size} {f.path}" for f in model.files]
     # every file of the tree is accounted for somewhere in the BOM
     text = __import__("fmbom").dumps_bom(result.bom)
     for path in root.rglob("*"):

@@ -122,7 +122,7 @@ def test_quantized_gguf_with_tensors(run: Run, tmp_path: Path) -> None:
     assert weights.quantization is not None
     assert (weights.quantization.method, weights.quantization.bits) == ("gguf q4_k_m", 4)
     assert weights.parameter_count == 4 * 8 + 8
-    assert weights.property("fmbom:scan:dtypes") == "F32=8,Q4_K=32"
+    assert [(d.dtype, d.parameters) for d in weights.dtypes] == [("F32", 8), ("Q4_K", 32)]
     assert weights.dtype == "q4_k"
     digest = hashlib.sha256(template.encode()).hexdigest()
     assert weights.property("fmbom:scan:gguf:chat-template-sha256") == digest
@@ -443,9 +443,12 @@ def test_odd_files_in_a_model_directory(run: Run, tmp_path: Path) -> None:
         },
     )
     result = run(root)
-    files = [p.value for p in result.bom.component("model").properties if p.name.endswith(":file")]
-    assert f"sha256:{'ab' * 32} 123456 train.parquet" in files
-    assert result.bom.component("model").property("fmbom:scan:lfs-pointer") == "train.parquet"
+    model_files = result.bom.component("model")
+    assert isinstance(model_files, Model)
+    (data_file,) = [f for f in model_files.files if f.path == "train.parquet"]
+    assert data_file.digest is not None
+    assert (data_file.digest.value, data_file.size) == ("ab" * 32, 123456)
+    assert data_file.lfs_pointer
     assert [(p.path, p.message) for p in result.errors] == [
         ("generation_config.json", "not UTF-8 text")
     ]
