@@ -19,6 +19,7 @@ level re-exports each verb under a name that shadows no module: :func:`diff_boms
 :func:`scan_path`, :func:`check_bom`.
 """
 
+from fmbom._compose import ComposeResult, Conflict, Link
 from fmbom._version import __version__
 from fmbom.bom import Bom, BomMetadata, Subject, Tool, identity_key
 from fmbom.check import CheckResult, Finding, Profile
@@ -106,6 +107,8 @@ __all__ = [
     "CheckResult",
     "Component",
     "ComponentKind",
+    "ComposeResult",
+    "Conflict",
     "Dataset",
     "DatasetPurpose",
     "DerivationMethod",
@@ -127,6 +130,7 @@ __all__ = [
     "Identity",
     "InferenceProvider",
     "InputFormatError",
+    "Link",
     "Modality",
     "Model",
     "ModelRole",

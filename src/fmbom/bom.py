@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import attrs
 
 from fmbom import _convert as c
 from fmbom import _validate as v
 from fmbom.errors import BomValidationError, Problem, ValidationError
+from fmbom.extensions import Extension, extension_tuple
 from fmbom.governance import Governance, Unit
 from fmbom.model import (
     Adapter,
@@ -32,6 +33,9 @@ from fmbom.model import (
     RelationKind,
     TrainingStage,
 )
+
+if TYPE_CHECKING:
+    from fmbom._compose import ComposeResult
 
 __all__ = [
     "ENDPOINT_KINDS",
@@ -121,6 +125,8 @@ class Subject:
     #: Whether the system serves end users; None when the record does not say.
     serves_end_users: bool | None = None
     governance: Governance | None = None
+    #: Values of an interchange format that have no field here (see fmbom.extensions).
+    extensions: tuple[Extension, ...] = attrs.field(default=(), converter=extension_tuple)
 
 
 @attrs.frozen(kw_only=True, field_transformer=v.named)
@@ -131,6 +137,8 @@ class BomMetadata:
     timestamp: datetime.datetime | None = None
     authors: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
     tools: tuple[Tool, ...] = attrs.field(default=(), converter=_tools)
+    #: Document-level values of an interchange format (compositions, formulation, ...).
+    extensions: tuple[Extension, ...] = attrs.field(default=(), converter=extension_tuple)
 
 
 @attrs.frozen(kw_only=True, field_transformer=v.named)
@@ -472,6 +480,17 @@ class Bom:
             components=tuple(c for c in self.components if c.ref != ref),
             relations=tuple(r for r in self.relations if ref not in (r.source, r.target)),
         )
+
+    def compose(self, *others: Bom, subject: Subject | None = None) -> ComposeResult:
+        """One system BOM from this BOM and ``others`` (model scans, hand-written parts).
+
+        Components are unified by identity; a conflicting field keeps this BOM's value and is
+        reported in :attr:`ComposeResult.conflicts`; models a deployment serves are linked to
+        the components that describe them. The subject is ``subject`` or this BOM's.
+        """
+        from fmbom._compose import compose
+
+        return compose((self, *others), subject=subject)
 
     def with_metadata(self, metadata: BomMetadata) -> Bom:
         """A new BOM with other metadata: ``bom.with_metadata(attrs.evolve(bom.metadata, ...))``."""

@@ -113,20 +113,25 @@ def _json_kind(document: Any, source: str) -> InputKind:
     )
 
 
-def loads_bom(data: bytes | str, source: str = "") -> Bom:
+def loads_bom(data: bytes | str, source: str = "", *, strict: bool = False) -> Bom:
     """Build a BOM from a document in any supported format, detected from its content."""
-    return loads_bom_with_report(data, source)[0]
+    return loads_bom_with_report(data, source, strict=strict)[0]
 
 
-def loads_bom_with_report(data: bytes | str, source: str = "") -> tuple[Bom, list[str]]:
-    """Like :func:`loads_bom`, also returning the import warnings (facts of a CycloneDX
-    document that the BOM could not hold, each naming its JSON path)."""
+def loads_bom_with_report(
+    data: bytes | str, source: str = "", *, strict: bool = False
+) -> tuple[Bom, list[str]]:
+    """Like :func:`loads_bom`, also returning the warnings of a best-effort CycloneDX read.
+
+    A CycloneDX document another tool wrote that is not valid against its schema is read
+    best effort, one warning per problem; with ``strict`` it is refused instead.
+    """
     raw = data.encode("utf-8") if isinstance(data, str) else data
     head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head == b"<":
         from fmbom import cyclonedx
 
-        return cyclonedx.load_with_report(raw, source=source)
+        return cyclonedx.load_with_report(raw, source=source, strict=strict)
     if head not in (b"{", b"["):
         raise InputFormatError("neither JSON nor XML: not a BOM", source)
     document = _parse_json(raw, source)
@@ -141,19 +146,20 @@ def loads_bom_with_report(data: bytes | str, source: str = "") -> tuple[Bom, lis
         return spdx.from_dict(document, source)
     from fmbom import cyclonedx
 
-    return cyclonedx.from_json_dict_with_report(document, source=source)
+    return cyclonedx.from_json_dict_with_report(document, source=source, strict=strict)
 
 
-def read_bom_with_report(path: str | os.PathLike[str]) -> tuple[Bom, list[str]]:
-    """Like :func:`read_bom`, also returning the import warnings."""
-    name = os.fspath(path)
-    return loads_bom_with_report(read_bytes(name), source=name)
-
-
-def read_bom(path: str | os.PathLike[str]) -> Bom:
+def read_bom(path: str | os.PathLike[str], *, strict: bool = False) -> Bom:
     """Read a BOM file (``-`` for standard input) in any supported format."""
+    return read_bom_with_report(path, strict=strict)[0]
+
+
+def read_bom_with_report(
+    path: str | os.PathLike[str], *, strict: bool = False
+) -> tuple[Bom, list[str]]:
+    """Like :func:`read_bom`, also returning the warnings (see :func:`loads_bom_with_report`)."""
     name = os.fspath(path)
-    return loads_bom(read_bytes(name), source=name)
+    return loads_bom_with_report(read_bytes(name), source=name, strict=strict)
 
 
 def dumps_bom(

@@ -22,6 +22,7 @@ from fmbom import _convert as c
 from fmbom import _validate as v
 from fmbom.errors import ValidationError
 from fmbom.evidence import DtypeCount, FieldSource, FileRecord, sort_files, sort_sources
+from fmbom.extensions import Extension, extension_tuple
 from fmbom.governance import Governance
 from fmbom.values import (
     Digest,
@@ -152,6 +153,14 @@ class Component:
     )
     description: str | None = None
     properties: tuple[Property, ...] = attrs.field(default=(), converter=_sort_properties)
+    #: Who made the component (names of people or organisations), in the order given.
+    authors: tuple[str, ...] = attrs.field(default=(), converter=v.strings)
+    manufacturer: str | None = None
+    publisher: str | None = None
+    copyright: str | None = None
+    tags: tuple[str, ...] = attrs.field(default=(), converter=v.unique_sorted_strings)
+    #: Values of an interchange format that have no field here (see fmbom.extensions).
+    extensions: tuple[Extension, ...] = attrs.field(default=(), converter=extension_tuple)
     #: Where each field's value was read (a scan fills it; see fmbom.evidence).
     sources: tuple[FieldSource, ...] = attrs.field(default=(), converter=sort_sources)
 

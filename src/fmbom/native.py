@@ -32,6 +32,7 @@ from fmbom.errors import (
     join_path,
     problems_from_structuring,
 )
+from fmbom.extensions import Extension
 from fmbom.model import COMPONENT_TYPES, AnyComponent, Component, ComponentKind
 
 __all__ = ["FORMAT_VERSION", "dumps", "from_dict", "loads", "to_dict"]
@@ -158,6 +159,32 @@ def _object_hook(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any, 
     return factory
 
 
+def _unstructure_extension(extension: Extension) -> dict[str, Any]:
+    """``{"format", "path", "value"}`` (the JSON value itself), or ``"removed": true``."""
+    out: dict[str, Any] = {"format": extension.format, "path": extension.path}
+    if extension.removed:
+        out["removed"] = True
+    else:
+        out["value"] = extension.value
+    return out
+
+
+def _structure_extension(value: Any, _: type[Extension]) -> Extension:
+    if not isinstance(value, dict):
+        raise ValidationError(f"expected an object, got {_json_type(value)}")
+    extra = sorted(set(value) - {"format", "path", "value", "removed"})
+    if extra:
+        raise ValidationError(f"unknown key(s): {', '.join(extra)}")
+    fmt, path = value.get("format"), value.get("path")
+    if not isinstance(fmt, str) or not isinstance(path, str):
+        raise ValidationError("format and path must be strings")
+    if value.get("removed") is True:
+        return Extension.absent(fmt, path)
+    if "value" not in value:
+        raise ValidationError("an extension needs a value or removed: true")
+    return Extension.of(fmt, path, value["value"])
+
+
 def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
     converter.register_structure_hook(str, _strict(str, "a string"))
@@ -171,6 +198,9 @@ def _make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(datetime.datetime, _unstructure_datetime)
     converter.register_structure_hook(datetime.date, _structure_date)
     converter.register_unstructure_hook(datetime.date, lambda d: d.isoformat())
+
+    converter.register_structure_hook(Extension, _structure_extension)
+    converter.register_unstructure_hook(Extension, _unstructure_extension)
 
     structure_fns = {
         kind: make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)

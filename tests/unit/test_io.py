@@ -86,11 +86,15 @@ def test_loads_bom_hands_cyclonedx_to_its_reader(monkeypatch: pytest.MonkeyPatch
 
     calls: list[tuple[str, Any, str]] = []
 
-    def from_json_dict_with_report(document: Any, source: str = "") -> tuple[str, list[str]]:
+    def from_json_dict_with_report(
+        document: Any, source: str = "", *, strict: bool = False
+    ) -> tuple[str, list[str]]:
         calls.append(("json", document, source))
         return "json-bom", ["json warning"]
 
-    def load_with_report(raw: bytes, source: str = "") -> tuple[str, list[str]]:
+    def load_with_report(
+        raw: bytes, source: str = "", *, strict: bool = False
+    ) -> tuple[str, list[str]]:
         calls.append(("xml", raw, source))
         return "xml-bom", []
 

@@ -23,7 +23,7 @@ from fmbom.errors import FmbomError
 __all__ = ["main"]
 
 #: The verbs, in the order ``fmbom --help`` lists them; each is a module ``fmbom.cli._<verb>``.
-VERBS = ("scan", "export", "diff", "validate", "show", "check", "graph", "report")
+VERBS = ("scan", "export", "diff", "validate", "show", "check", "graph", "report", "compose")
 
 
 class _Parser(argparse.ArgumentParser):

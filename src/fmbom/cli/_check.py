@@ -6,7 +6,15 @@ import argparse
 from typing import Any
 
 from fmbom.check import CheckFormat, Profile
-from fmbom.cli._common import EXIT_FAILED, EXIT_OK, add_output, choices, emit
+from fmbom.cli._common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    add_output,
+    add_strict,
+    choices,
+    emit,
+    read_input,
+)
 from fmbom.severity import FAIL_ON_CHOICES, Severity
 
 
@@ -43,14 +51,14 @@ def register(subparsers: Any) -> None:
         help="exit 1 when a finding has this severity or higher; never: always exit 0",
     )
     add_output(parser)
+    add_strict(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from fmbom.check import check, render
-    from fmbom.io import read_bom
     from fmbom.severity import parse_fail_on
 
-    result = check(read_bom(args.file), args.profile)
+    result = check(read_input(args, args.file), args.profile)
     emit(args, render(result, args.format))
     return EXIT_FAILED if result.at_or_above(parse_fail_on(args.fail_on)) else EXIT_OK

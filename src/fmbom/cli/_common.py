@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from enum import Enum
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from fmbom.bom import Bom
 
 from fmbom.io import OutputFormat
 
@@ -101,3 +104,25 @@ def emit(args: argparse.Namespace, text: str) -> None:
 def stream_is_terminal(args: argparse.Namespace) -> bool:
     """True when output goes to an interactive terminal (colour, progress bars)."""
     return args.output in (None, "-") and sys.stdout.isatty()
+
+
+def add_strict(parser: argparse.ArgumentParser) -> None:
+    """The ``--strict`` option of every verb that reads a BOM."""
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help=(
+            "refuse a CycloneDX document that is not valid against its schema "
+            "(by default it is read best effort, with one warning per problem)"
+        ),
+    )
+
+
+def read_input(args: argparse.Namespace, path: str) -> Bom:
+    """Read a BOM for a verb: warnings to standard error, ``--strict`` honoured."""
+    from fmbom.io import read_bom_with_report
+
+    bom, warnings = read_bom_with_report(path, strict=bool(getattr(args, "strict", False)))
+    for warning in warnings:
+        sys.stderr.write(f"fmbom: warning: {path}: {warning}\n")
+    return bom

@@ -10,8 +10,10 @@ from fmbom.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
     add_output,
+    add_strict,
     choices,
     emit,
+    read_input,
     stdin_once,
     stream_is_terminal,
 )
@@ -56,6 +58,7 @@ def register(subparsers: Any) -> None:
         help="report RULE at LEVEL instead of its default (repeatable)",
     )
     add_output(parser)
+    add_strict(parser)
     parser.set_defaults(run=run)
 
 
@@ -65,7 +68,6 @@ def _colour(args: argparse.Namespace) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     from fmbom.diff import Policy, diff, parse_severity_override, render
-    from fmbom.io import read_bom
     from fmbom.severity import parse_fail_on
 
     stdin_once(args.old, args.new)
@@ -73,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
     overrides = dict(parse_severity_override(item) for item in args.severity)
     policy = policy.with_overrides(ignore=_checked_rules(args.ignore), severity=overrides)
     threshold = parse_fail_on(args.fail_on)
-    old = read_bom(args.old)
-    new = read_bom(args.new)
+    old = read_input(args, args.old)
+    new = read_input(args, args.new)
     result = diff(old, new, policy)
     emit(args, render(result, args.format, colour=_colour(args)))
     if threshold is not None and result.at_or_above(threshold):

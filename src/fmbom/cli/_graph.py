@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fmbom.cli._common import EXIT_OK, CliError, add_output, choices, emit, stdin_once
+from fmbom.cli._common import (
+    EXIT_OK,
+    CliError,
+    add_output,
+    add_strict,
+    choices,
+    emit,
+    read_input,
+    stdin_once,
+)
 from fmbom.graph import GraphFormat
 
 
@@ -35,6 +44,7 @@ def register(subparsers: Any) -> None:
         "--diff", action="store_true", help="compare two BOMs: fmbom graph --diff OLD NEW"
     )
     add_output(parser)
+    add_strict(parser)
     parser.set_defaults(run=run)
 
 
@@ -45,11 +55,10 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"graph takes {usage}, got {len(args.files)} file(s)")
     stdin_once(*args.files)
     from fmbom.graph import build, build_diff, render
-    from fmbom.io import read_bom
 
     if args.diff:
-        graph = build_diff(read_bom(args.files[0]), read_bom(args.files[1]))
+        graph = build_diff(read_input(args, args.files[0]), read_input(args, args.files[1]))
     else:
-        graph = build(read_bom(args.files[0]))
+        graph = build(read_input(args, args.files[0]))
     emit(args, render(graph, args.format))
     return EXIT_OK

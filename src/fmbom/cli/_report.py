@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from fmbom.check import Profile
-from fmbom.cli._common import EXIT_OK, add_output, choices, emit
+from fmbom.cli._common import EXIT_OK, add_output, add_strict, choices, emit, read_input
 from fmbom.report import ReportFormat, render
 
 
@@ -34,11 +34,10 @@ def register(subparsers: Any) -> None:
         help="check profile for the findings section",
     )
     add_output(parser)
+    add_strict(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from fmbom.io import read_bom
-
-    emit(args, render(read_bom(args.file), args.format, args.profile))
+    emit(args, render(read_input(args, args.file), args.format, args.profile))
     return EXIT_OK

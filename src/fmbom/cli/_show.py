@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fmbom.cli._common import EXIT_OK, add_output, emit
+from fmbom.cli._common import EXIT_OK, add_output, add_strict, emit, read_input
 
 
 def register(subparsers: Any) -> None:
@@ -21,14 +21,14 @@ def register(subparsers: Any) -> None:
         help="also print where each fact was read: file and key, stated or derived",
     )
     add_output(parser)
+    add_strict(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from fmbom.io import read_bom
     from fmbom.render import render_sources, render_tree
 
-    bom = read_bom(args.file)
+    bom = read_input(args, args.file)
     text = render_tree(bom)
     if args.provenance:
         text += "\n" + render_sources(bom)

@@ -22,16 +22,29 @@ from typing import Any, Literal
 
 from fmbom.bom import Bom
 from fmbom.cyclonedx._check import check_document
-from fmbom.cyclonedx._common import DEFAULT_SPEC_VERSION, READ_VERSIONS, SPEC_VERSIONS, no_gc
+from fmbom.cyclonedx._common import (
+    DEFAULT_SPEC_VERSION,
+    READ_VERSIONS,
+    SPEC_VERSIONS,
+    no_gc,
+)
 from fmbom.cyclonedx._export import (
     SERIAL_PLACEHOLDER,
     build_document,
     serial_number,
     with_serial,
 )
-from fmbom.cyclonedx._import import read_document
+from fmbom.cyclonedx._import import is_ours, read_document
 from fmbom.cyclonedx._interop import merge, to_cyclonedx_bom
-from fmbom.cyclonedx._schema import json_schema_errors, repair, xml_schema_errors
+from fmbom.cyclonedx._schema import (
+    SchemaProblem,
+    json_schema_errors,
+    json_schema_problems,
+    prune,
+    repair,
+    xml_schema_errors,
+    xml_schema_problems,
+)
 from fmbom.cyclonedx._text import json_text
 from fmbom.cyclonedx._xml import parse_xml, to_xml
 from fmbom.errors import ExportError, InputFormatError, Problem
@@ -41,16 +54,22 @@ __all__ = [
     "DEFAULT_SPEC_VERSION",
     "READ_VERSIONS",
     "SPEC_VERSIONS",
+    "SchemaProblem",
     "SpecVersion",
     "document_errors",
     "dumps",
+    "dumps_with_report",
+    "fit",
     "from_json_dict",
     "load_with_report",
     "loads",
     "merge",
+    "problems",
+    "read_sbom",
     "schema_errors",
     "to_cyclonedx_bom",
     "to_dict",
+    "to_dict_with_report",
     "write",
 ]
 
@@ -65,19 +84,56 @@ class SpecVersion(Vocabulary):
     V1_7 = "1.7"
 
 
-def to_dict(bom: Bom, spec_version: str = DEFAULT_SPEC_VERSION) -> dict[str, Any]:
-    """The CycloneDX JSON document of ``bom`` as plain Python data (as :func:`dumps` writes)."""
+def _carries(bom: Bom) -> bool:
+    return bool(
+        bom.metadata.extensions
+        or bom.metadata.subject.extensions
+        or any(c.extensions for c in bom.components)
+    )
+
+
+def fit(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The document pruned to what its CycloneDX version's schema accepts, and what was left out.
+
+    Values carried from another document (or merged from an SBOM) of another version may have
+    no place in this one; each is left out with a warning naming it.
+    """
+    found = json_schema_problems(document)
+    if not found:
+        return document, []
+    version = document.get("specVersion")
+    notes = [f"{p.path}: {p.message}; left out of CycloneDX {version}" for p in found]
+    return prune(document, found), notes
+
+
+def to_dict_with_report(
+    bom: Bom, spec_version: str = DEFAULT_SPEC_VERSION
+) -> tuple[dict[str, Any], list[str]]:
+    """Like :func:`to_dict`, also returning what the version could not hold (see :func:`fit`).
+
+    The serial number is left as the placeholder :func:`write` replaces.
+    """
     with no_gc():
         document = build_document(bom, spec_version)
-        document["serialNumber"] = serial_number(json_text(document))
+        notes: list[str] = []
+        if _carries(bom):
+            document, notes = fit(document)
+    return document, notes
+
+
+def to_dict(bom: Bom, spec_version: str = DEFAULT_SPEC_VERSION) -> dict[str, Any]:
+    """The CycloneDX JSON document of ``bom`` as plain Python data (as :func:`dumps` writes)."""
+    document = to_dict_with_report(bom, spec_version)[0]
+    document["serialNumber"] = serial_number(json_text(document))
     return document
 
 
-def write(document: dict[str, Any], format: Format = "json") -> str:  # noqa: A002
+def write(document: dict[str, Any], format: Format = "json", *, check: bool = False) -> str:  # noqa: A002
     """The text of a JSON-shaped CycloneDX document (from :func:`to_dict` or :func:`merge`).
 
     A serial number equal to the placeholder the exporter uses is replaced by one derived
-    from the text.
+    from the text. With ``check`` the text is validated against the official schema first
+    and :class:`~fmbom.errors.ExportError` names every problem instead of returning it.
     """
     if format not in ("json", "xml"):
         raise ExportError(f"unknown CycloneDX encoding {format!r} (use json or xml)")
@@ -85,7 +141,51 @@ def write(document: dict[str, Any], format: Format = "json") -> str:  # noqa: A0
         text = json_text(document) if format == "json" else to_xml(document)
         if document.get("serialNumber") == SERIAL_PLACEHOLDER:
             text = with_serial(text)
+    if check:
+        version = str(document.get("specVersion"))
+        found = (
+            json_schema_problems(json.loads(text))
+            if format == "json"
+            else xml_schema_problems(text.encode("utf-8"), version)
+        )
+        if found:
+            listed = "; ".join(f"{p.path}: {p.message}" for p in found)
+            raise ExportError(
+                f"the {format.upper()} output would not be valid CycloneDX {version}: {listed}"
+            )
     return text
+
+
+def dumps_with_report(
+    bom: Bom,
+    format: Format = "json",  # noqa: A002
+    spec_version: str = DEFAULT_SPEC_VERSION,
+) -> tuple[str, list[str]]:
+    """Like :func:`dumps`, also returning what the version could not hold."""
+    if format not in ("json", "xml"):
+        raise ExportError(f"unknown CycloneDX encoding {format!r} (use json or xml)")
+    with no_gc():
+        if not _carries(bom):
+            return write(build_document(bom, spec_version), format), []
+        document, notes = fit(build_document(bom, spec_version))
+        if format == "json":
+            return write(document, format), notes
+        return _checked_xml(document, bom, notes), notes
+
+
+def _checked_xml(document: dict[str, Any], bom: Bom, notes: list[str]) -> str:
+    """The XML text, leaving out carried document-level values XML cannot hold as carried
+    (from a JSON document whose shape differs from the XML one), each with a note."""
+    carried = sorted({e.path.split(".")[0] for e in bom.metadata.extensions} & set(document))
+    while True:
+        try:
+            return write(document, "xml", check=True)
+        except ExportError:
+            if not carried:
+                raise
+        key = carried.pop()
+        document = {k: v for k, v in document.items() if k != key}
+        notes.append(f"$.{key}: cannot be written as CycloneDX XML as carried; left out")
 
 
 def dumps(
@@ -93,11 +193,26 @@ def dumps(
     format: Format = "json",  # noqa: A002
     spec_version: str = DEFAULT_SPEC_VERSION,
 ) -> str:
-    """Serialize ``bom`` as a CycloneDX document (deterministic: same BOM, same text)."""
-    if format not in ("json", "xml"):
-        raise ExportError(f"unknown CycloneDX encoding {format!r} (use json or xml)")
-    with no_gc():
-        return write(build_document(bom, spec_version), format)
+    """Serialize ``bom`` as a CycloneDX document (deterministic: same BOM, same text).
+
+    Values carried from another tool's document that the version cannot hold are left out
+    (see :func:`dumps_with_report` for which).
+    """
+    return dumps_with_report(bom, format, spec_version)[0]
+
+
+def read_sbom(data: bytes | str, source: str = "") -> dict[str, Any]:
+    """Parse a CycloneDX SBOM (JSON or XML, any version fmbom reads) for :func:`merge`."""
+    document, _, _ = _parse(data, source)
+    if document.get("bomFormat") != "CycloneDX":
+        raise InputFormatError('not a CycloneDX document ("bomFormat" is not "CycloneDX")', source)
+    version = document.get("specVersion")
+    if version not in READ_VERSIONS:
+        known = ", ".join(READ_VERSIONS)
+        raise InputFormatError(
+            f"CycloneDX specVersion {version!r} is not supported (reads {known})", source
+        )
+    return document
 
 
 def _parse(data: bytes | str, source: str) -> tuple[dict[str, Any], list[str], bytes | None]:
@@ -130,37 +245,68 @@ def schema_errors(data: bytes | str, source: str = "") -> list[str]:
     return json_schema_errors(document)
 
 
-def _check_schema(
-    document: dict[str, Any], raw: bytes | None, source: str
-) -> tuple[dict[str, Any], list[str]]:
-    """The document (repaired when that makes it valid) and the repair notes."""
-    version = str(document.get("specVersion"))
-    if version not in READ_VERSIONS:
-        return document, []
+def _is_ours(document: dict[str, Any]) -> bool:
+    """True for a document fmbom wrote (its exporter tool is listed in the metadata)."""
+    metadata = document.get("metadata")
+    return is_ours(metadata if isinstance(metadata, dict) else {})
+
+
+def problems(data: bytes | str, source: str = "") -> list[SchemaProblem]:
+    """Every official-schema violation of a CycloneDX JSON or XML document, in order.
+
+    Each has the JSON path (JSON) or the line (XML) of the offending value and a message.
+    """
+    document, _, raw = _parse(data, source)
     if raw is not None:
-        errors = xml_schema_errors(raw, version, source)
+        return xml_schema_problems(raw, str(document.get("specVersion")), source)
+    return json_schema_problems(document)
+
+
+def _check_schema(
+    document: dict[str, Any], raw: bytes | None, source: str, *, strict: bool
+) -> tuple[dict[str, Any], list[str]]:
+    """The document (repaired or pruned to valid when not ``strict``) and the warnings.
+
+    With ``strict`` an invalid document is refused, naming every problem.
+    """
+    version = str(document.get("specVersion"))
+    if document.get("bomFormat") != "CycloneDX" or version not in READ_VERSIONS:
+        return document, []
+    notes: list[str] = []
+    if raw is not None:
+        found = xml_schema_problems(raw, version, source)
     else:
-        errors = json_schema_errors(document)
-        if errors:
-            fixed, notes = repair(document)
-            if notes and not json_schema_errors(fixed):
-                return fixed, notes
-    if errors:
+        found = json_schema_problems(document)
+        if found and not strict:
+            document, notes = repair(document)
+            found = json_schema_problems(document) if notes else found
+    if not found:
+        return document, notes
+    if strict:
         raise InputFormatError(
             source=source,
-            problems=[Problem("", f"not valid CycloneDX {version}: {e}") for e in errors],
+            problems=[
+                Problem("", f"not valid CycloneDX {version}: {p.path}: {p.message}") for p in found
+            ],
         )
-    return document, []
+    if raw is None:
+        document = prune(document, found)
+        return document, [*notes, *(f"{p.path}: {p.message}; dropped" for p in found)]
+    return document, [*notes, *(f"{p.path}: {p.message}" for p in found)]
 
 
-def _read(document: dict[str, Any], source: str, *, xml: bool = False) -> tuple[Bom, list[str]]:
+def _read(
+    document: dict[str, Any], source: str, *, xml: bool = False, strict: bool = False
+) -> tuple[Bom, list[str]]:
     """The targeted checks, then the import; returns the BOM and the notes and warnings."""
     notes: list[str] = []
     try:
         with no_gc():
             version = document.get("specVersion")
             if document.get("bomFormat") == "CycloneDX" and version in READ_VERSIONS:
-                document, notes = check_document(document, str(version), source, xml=xml)
+                document, notes = check_document(
+                    document, str(version), source, xml=xml, strict=strict
+                )
             bom, warnings = read_document(document, source)
     except RecursionError:
         raise InputFormatError("document nested too deeply", source) from None
@@ -168,39 +314,51 @@ def _read(document: dict[str, Any], source: str, *, xml: bool = False) -> tuple[
 
 
 def load_with_report(
-    data: bytes | str, source: str = "", *, validate: bool = False
+    data: bytes | str, source: str = "", *, validate: bool = False, strict: bool = False
 ) -> tuple[Bom, list[str]]:
     """Read a CycloneDX JSON or XML document; returns the BOM and the import warnings.
 
-    Every value the importer uses is checked (JSON types, component types, SPDX license ids,
-    hash algorithms and digests, timestamps, data flows, ...) and the document is refused with
-    the JSON path of the first problem. With ``validate`` the document is also checked against
-    the complete official schema of its ``specVersion`` first (slower: see ``fmbom validate``).
+    A document written by another tool is checked against the official schema of its
+    ``specVersion``: each violation is a warning and the offending value is left out (best
+    effort), or with ``strict`` the document is refused naming every violation. fmbom's own
+    documents get only the fast targeted checks, unless ``validate`` asks for the schema too.
     """
     document, warnings, raw = _parse(data, source)
-    if validate:
-        document, notes = _check_schema(document, raw, source)
-        warnings.extend(notes)
-    bom, more = _read(document, source, xml=raw is not None)
+    return _load(document, raw, source, validate=validate, strict=strict, warnings=warnings)
+
+
+def _load(
+    document: dict[str, Any],
+    raw: bytes | None,
+    source: str,
+    *,
+    validate: bool,
+    strict: bool,
+    warnings: list[str],
+) -> tuple[Bom, list[str]]:
+    if validate or strict or not _is_ours(document):
+        document, notes = _check_schema(document, raw, source, strict=strict)
+        warnings = [*warnings, *notes]
+    bom, more = _read(document, source, xml=raw is not None, strict=strict)
     return bom, warnings + more
 
 
-def loads(data: bytes | str, source: str = "", *, validate: bool = False) -> Bom:
+def loads(
+    data: bytes | str, source: str = "", *, validate: bool = False, strict: bool = False
+) -> Bom:
     """Read a CycloneDX JSON or XML document (warnings are dropped; see load_with_report)."""
-    return load_with_report(data, source, validate=validate)[0]
+    return load_with_report(data, source, validate=validate, strict=strict)[0]
 
 
-def from_json_dict(document: dict[str, Any], source: str = "", *, validate: bool = False) -> Bom:
+def from_json_dict(
+    document: dict[str, Any], source: str = "", *, validate: bool = False, strict: bool = False
+) -> Bom:
     """Read an already parsed CycloneDX JSON document (not changed; see load_with_report)."""
-    return from_json_dict_with_report(document, source, validate=validate)[0]
+    return from_json_dict_with_report(document, source, validate=validate, strict=strict)[0]
 
 
 def from_json_dict_with_report(
-    document: dict[str, Any], source: str = "", *, validate: bool = False
+    document: dict[str, Any], source: str = "", *, validate: bool = False, strict: bool = False
 ) -> tuple[Bom, list[str]]:
     """Like :func:`from_json_dict`, also returning the import warnings."""
-    notes: list[str] = []
-    if validate:
-        document, notes = _check_schema(document, None, source)
-    bom, warnings = _read(document, source)
-    return bom, notes + warnings
+    return _load(document, None, source, validate=validate, strict=strict, warnings=[])

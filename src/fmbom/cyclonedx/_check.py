@@ -19,8 +19,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, Final, NoReturn
 
-from fmbom.cyclonedx._schema import is_date_time
-from fmbom.errors import InputFormatError
+from fmbom.cyclonedx._schema import is_date_time, removal_order, remove_at
+from fmbom.errors import InputFormatError, Problem
 from fmbom.vocabulary import HASH_NAMES
 
 __all__ = ["COMPONENT_TYPES", "DATA_FLOWS", "DATA_TYPES", "HASH_ALGORITHMS", "check_document"]
@@ -110,6 +110,13 @@ def _choices(values: frozenset[str]) -> str:
     return ", ".join(sorted(values))
 
 
+class _CheckError(Exception):
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
 class _Checker:
     """One pass over a document; raises at the first problem, collects harmless repairs."""
 
@@ -123,11 +130,27 @@ class _Checker:
         #: Whether to correct (in place) what can be corrected; otherwise only note it.
         self.repair = repair
         self.repaired = False
+        #: (path, problem, path of the value to remove) of each problem found.
+        self.problems: list[tuple[str, str, str]] = []
 
     def fail(self, path: str, problem: str) -> NoReturn:
-        raise InputFormatError(
-            f"not valid CycloneDX {self.version}: {problem}", self.source, path=path
-        )
+        raise _CheckError(path, problem)
+
+    def guarded_items(
+        self, container: dict[str, Any], key: str, path: str, each: Callable[[Any, str], None]
+    ) -> None:
+        """:meth:`items`, removing the whole array when it is not one."""
+        try:
+            self.items(container, key, path, each)
+        except _CheckError as failure:
+            self.problems.append((failure.path, failure.problem, f"{path}.{key}"))
+
+    def guarded(self, check: Callable[[Any], None], value: Any, where: str) -> None:
+        """Run ``check``; a failure is recorded and the value at ``where`` is to be removed."""
+        try:
+            check(value)
+        except _CheckError as failure:
+            self.problems.append((failure.path, failure.problem, where))
 
     def expect(self, value: Any, kind: type, path: str) -> None:
         if not isinstance(value, kind):
@@ -150,7 +173,11 @@ class _Checker:
         if not isinstance(value, list):
             self.fail(here, f"must be an array, not {_describe(value)}")
         for index, item in enumerate(value):
-            each(item, f"{here}[{index}]")
+            at = f"{here}[{index}]"
+            try:
+                each(item, at)
+            except _CheckError as failure:
+                self.problems.append((failure.path, failure.problem, at))
 
     def choice(
         self, item: dict[str, Any], key: str, path: str, allowed: frozenset[str], what: str
@@ -176,29 +203,41 @@ class _Checker:
         serial = document.get("serialNumber")
         if serial is not None and not (isinstance(serial, str) and _SERIAL.fullmatch(serial)):
             self.notes.append(f"$.serialNumber: {serial!r} is not a urn:uuid; ignored")
-        metadata = self.object(document, "metadata", "$")
+        metadata = document.get("metadata")
         if metadata is not None:
-            self.metadata(metadata)
-        self.items(document, "components", "$", self.component)
-        self.items(document, "services", "$", self.service)
-        self.items(document, "dependencies", "$", self.dependency)
+            self.guarded(self.metadata, metadata, "$.metadata")
+        for key, each in (
+            ("components", self.component),
+            ("services", self.service),
+            ("dependencies", self.dependency),
+        ):
+            self.guarded_items(document, key, "$", each)
 
-    def metadata(self, metadata: dict[str, Any]) -> None:
+    def metadata(self, metadata: Any) -> None:
         path = "$.metadata"
+        self.expect(metadata, dict, path)
         timestamp = metadata.get("timestamp")
         if timestamp is not None and not (
             isinstance(timestamp, str) and self.is_date_time(timestamp)
         ):
-            self.fail(f"{path}.timestamp", f"{_show(timestamp)} is not a date-time")
+            self.problems.append(
+                (f"{path}.timestamp", f"{_show(timestamp)} is not a date-time", f"{path}.timestamp")
+            )
         tools = metadata.get("tools")
         if isinstance(tools, dict):
-            self.items(tools, "components", f"{path}.tools", self.tool)
-            self.items(tools, "services", f"{path}.tools", self.tool)
+            self.guarded(self.tool_lists, tools, f"{path}.tools")
         elif tools is not None:
-            self.items(metadata, "tools", path, self.tool)
-        self.items(metadata, "authors", path, self.named)
+            self.guarded_items(metadata, "tools", path, self.tool)
+        self.guarded_items(metadata, "authors", path, self.named)
         if metadata.get("component") is not None:
-            self.component(metadata["component"], f"{path}.component")
+            self.guarded(self.subject, metadata["component"], f"{path}.component")
+
+    def subject(self, component: Any) -> None:
+        self.component(component, "$.metadata.component")
+
+    def tool_lists(self, tools: dict[str, Any]) -> None:
+        self.items(tools, "components", "$.metadata.tools", self.tool)
+        self.items(tools, "services", "$.metadata.tools", self.tool)
 
     def tool(self, tool: Any, path: str) -> None:
         self.expect(tool, dict, path)
@@ -231,21 +270,30 @@ class _Checker:
             rule = rules.get(key)
             if rule is None or value is None:
                 continue
-            if rule is str or rule is dict:
-                if not isinstance(value, rule):
-                    self.fail(
-                        f"{path}.{key}", f"must be {_JSON_TYPE[rule]}, not {_describe(value)}"
-                    )
-                continue
             here = f"{path}.{key}"
-            if isinstance(rule, tuple):
-                if not isinstance(value, list):
-                    self.fail(here, f"must be an array, not {_describe(value)}")
-                each = rule[0]
-                for index, element in enumerate(value):
-                    each(self, element, f"{here}[{index}]")
-            else:
-                rule(self, value, here)
+            try:
+                self.key(value, here, rule)
+            except _CheckError as failure:
+                self.problems.append((failure.path, failure.problem, here))
+
+    def key(self, value: Any, here: str, rule: _Rule) -> None:
+        """Check one value by its rule."""
+        if rule is str or rule is dict:
+            if not isinstance(value, rule):
+                self.fail(here, f"must be {_JSON_TYPE[rule]}, not {_describe(value)}")
+            return
+        if isinstance(rule, tuple):
+            if not isinstance(value, list):
+                self.fail(here, f"must be an array, not {_describe(value)}")
+            each = rule[0]
+            for index, element in enumerate(value):
+                at = f"{here}[{index}]"
+                try:
+                    each(self, element, at)
+                except _CheckError as failure:
+                    self.problems.append((failure.path, failure.problem, at))
+        else:
+            rule(self, value, here)
 
     def component(self, component: Any, path: str) -> None:
         self.expect(component, dict, path)
@@ -368,20 +416,55 @@ class _Checker:
 
 
 def check_document(
-    document: dict[str, Any], version: str, source: str = "", *, xml: bool = False
+    document: dict[str, Any],
+    version: str,
+    source: str = "",
+    *,
+    xml: bool = False,
+    strict: bool = False,
 ) -> tuple[dict[str, Any], list[str]]:
     """Check what the importer reads; returns the document (repaired when needed) and notes.
 
-    Raises :class:`~fmbom.errors.InputFormatError` naming the JSON path of the first problem.
-    The only repair is an SPDX license id in the wrong case (``apache-2.0``), made on a copy.
-    ``xml``: the document was read from XML, whose ``xs:dateTime`` may omit the time zone.
+    Every problem is found in one pass. With ``strict`` they are raised together as an
+    :class:`~fmbom.errors.InputFormatError` naming each JSON path; otherwise each becomes a
+    note and the offending value is left out of a copy of the document. An SPDX license id
+    in the wrong case (``apache-2.0``) is corrected on a copy. ``xml``: the document was read
+    from XML, whose ``xs:dateTime`` may omit the time zone.
     """
     checker = _Checker(version, source, xml=xml)
     checker.document(document)
-    if checker.repaired:
+    notes = checker.notes
+    if checker.problems and strict:
+        raise InputFormatError(
+            source=source,
+            problems=[
+                Problem("", f"not valid CycloneDX {version}: {path}: {problem}")
+                for path, problem, _ in checker.problems
+            ],
+        )
+    if checker.repaired or checker.problems:
         document = copy.deepcopy(document)
+    if checker.repaired:
         _Checker(version, source, xml=xml, repair=True).document(document)
-    return document, checker.notes
+    if checker.problems:
+        locations = {_location(where) for _, _, where in checker.problems}
+        for location in sorted(locations, key=removal_order, reverse=True):
+            remove_at(document, location)
+        notes = [
+            *notes,
+            *(f"{path}: {problem}; {where} left out" for path, problem, where in checker.problems),
+        ]
+    return document, notes
+
+
+_STEP: Final = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+def _location(path: str) -> tuple[str | int, ...]:
+    """``$.components[2].name`` → ``("components", 2, "name")``."""
+    return tuple(
+        int(index) if index else key for key, index in _STEP.findall(path.removeprefix("$"))
+    )
 
 
 #: How a key is checked: its JSON type (str, dict), an array of items each checked by the

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Final
 
+import attrs
+
 from fmbom._fields import (
     decode_field,
     dumps_compact,
@@ -83,6 +85,9 @@ def read_source(field: str, raw: str) -> FieldSource:
 IMPORT_PREFIX: Final = "fmbom:import:"
 PARAMETER_COUNT: Final = "cdx:ai-ml:model:parameter:count"
 CONTEXT_LENGTH: Final = "cdx:ai-ml:model:hyperparameter:context_length"
+#: Model card properties of an adapter.
+ADAPTER_METHOD: Final = "fmbom:adapter:method"
+ADAPTER_RANK: Final = "fmbom:adapter:rank"
 
 #: Fields every component has; the writer maps them onto CycloneDX's own fields.
 COMMON_FIELDS: Final = frozenset(
@@ -98,20 +103,55 @@ COMMON_FIELDS: Final = frozenset(
         "external_references",
         "description",
         "properties",
+        "authors",
+        "manufacturer",
+        "publisher",
+        "copyright",
+        "tags",
+        "extensions",
     }
 )
 
-#: CycloneDX component type of each fmbom kind (software depends on its role).
-COMPONENT_TYPE: Final = {
-    ComponentKind.MODEL: "machine-learning-model",
-    ComponentKind.ADAPTER: "machine-learning-model",
-    ComponentKind.GUARD_MODEL: "machine-learning-model",
-    ComponentKind.WEIGHTS: "file",
-    ComponentKind.TOKENIZER: "file",
-    ComponentKind.DATASET: "data",
-    ComponentKind.ROUTER: "application",
-    ComponentKind.INFERENCE_PROVIDER: "application",
-}
+#: Component fields held by a CycloneDX string of the same meaning: (field, CycloneDX key).
+#: The writer and both readers use this one table.
+TEXT_FIELDS: Final = (
+    ("publisher", "publisher"),
+    ("group", "group"),
+    ("name", "name"),
+    ("version", "version"),
+    ("description", "description"),
+    ("copyright", "copyright"),
+    ("purl", "purl"),
+)
+#: Component fields held by a CycloneDX organizational entity's ``name``.
+ORGANIZATION_FIELDS: Final = (("supplier", "supplier"), ("manufacturer", "manufacturer"))
+
+
+@attrs.frozen
+class KindType:
+    """How one component kind is written as a CycloneDX component type."""
+
+    kind: ComponentKind
+    type: str
+    #: A component of this CycloneDX type written by another tool is read as this kind.
+    reads_back: bool
+
+
+#: The one table of component kinds and CycloneDX component types; the reader's inverse
+#: (:data:`KIND_OF_TYPE`) is derived from it. Software's type depends on its role.
+KIND_TYPES: Final = (
+    KindType(ComponentKind.MODEL, "machine-learning-model", reads_back=True),
+    KindType(ComponentKind.ADAPTER, "machine-learning-model", reads_back=False),
+    KindType(ComponentKind.GUARD_MODEL, "machine-learning-model", reads_back=False),
+    KindType(ComponentKind.WEIGHTS, "file", reads_back=False),
+    KindType(ComponentKind.TOKENIZER, "file", reads_back=False),
+    KindType(ComponentKind.DATASET, "data", reads_back=True),
+    KindType(ComponentKind.ROUTER, "application", reads_back=False),
+    KindType(ComponentKind.INFERENCE_PROVIDER, "application", reads_back=False),
+)
+COMPONENT_TYPE: Final = {entry.kind: entry.type for entry in KIND_TYPES}
+KIND_OF_TYPE: Final = {entry.type: entry.kind for entry in KIND_TYPES if entry.reads_back}
+#: CycloneDX type of software of each role, and (derived) the role of each type read back.
 SOFTWARE_TYPE: Final = {
     SoftwareRole.LIBRARY: "library",
     SoftwareRole.FRAMEWORK: "framework",
@@ -122,6 +162,10 @@ SOFTWARE_TYPE: Final = {
     SoftwareRole.EVAL_HARNESS: "application",
     SoftwareRole.OTHER: "library",
 }
+ROLE_OF_TYPE: Final[dict[str, SoftwareRole]] = {}
+for _role, _type in SOFTWARE_TYPE.items():
+    if _role is not SoftwareRole.OTHER:
+        ROLE_OF_TYPE.setdefault(_type, _role)
 
 
 def cdx_type(component: object) -> str:

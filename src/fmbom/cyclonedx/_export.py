@@ -19,7 +19,11 @@ import attrs
 
 from fmbom._version import __version__
 from fmbom.bom import Bom, Subject, Tool
+from fmbom.cyclonedx._card import approach, governance_card
+from fmbom.cyclonedx._carry import INLINE, NESTED_IN, SUBJECT_DEPENDS_ON, apply, marker
 from fmbom.cyclonedx._common import (
+    ADAPTER_METHOD,
+    ADAPTER_RANK,
     COMMON_FIELDS,
     CONTEXT_LENGTH,
     EXPORTER_PROPERTY,
@@ -32,6 +36,7 @@ from fmbom.cyclonedx._common import (
     SOURCE_PREFIX,
     SPEC_VERSIONS,
     SUBJECT_PREFIX,
+    TEXT_FIELDS,
     USER_PREFIX,
     cdx_type,
     encode_value,
@@ -40,8 +45,8 @@ from fmbom.cyclonedx._common import (
 )
 from fmbom.cyclonedx._text import compact
 from fmbom.errors import ExportError
-from fmbom.governance import Evaluation, Governance
 from fmbom.model import (
+    Adapter,
     AnyComponent,
     Dataset,
     Digest,
@@ -53,7 +58,6 @@ from fmbom.model import (
     Relation,
     RelationKind,
     Router,
-    TrainingStage,
 )
 from fmbom.native import _CONVERTER
 
@@ -175,8 +179,19 @@ def _field_properties(obj: object, skip: set[str]) -> list[dict[str, str]]:
     return out
 
 
-def _relation_value(relation: Relation) -> str:
+def identity(component: AnyComponent) -> dict[str, str]:
+    """What names a component whatever its bom-ref: kind, group, name, version, purl."""
+    out = {"kind": component.kind.value, "name": component.name}
+    for key in ("group", "version", "purl"):
+        value = getattr(component, key)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def _relation_value(relation: Relation, bom: Bom) -> str:
     plain: dict[str, Any] = {"kind": relation.kind.value, "target": relation.target}
+    plain["to"] = identity(bom.component(relation.target))
     if relation.method is not None:
         plain["method"] = relation.method.value
     if relation.stage is not None:
@@ -189,83 +204,44 @@ def _relation_value(relation: Relation) -> str:
     return text
 
 
-def _approach(relations: Sequence[Relation]) -> str | None:
-    stages = {r.stage for r in relations if r.kind is RelationKind.TRAINED_ON}
-    if TrainingStage.PREFERENCE in stages:
-        return "reinforcement-learning"
-    if stages & {TrainingStage.SFT, TrainingStage.SAFETY}:
-        return "supervised"
-    if TrainingStage.PRETRAINING in stages:
-        return "self-supervised"
-    return None
-
-
-def _metric(evaluation: Evaluation) -> dict[str, Any]:
-    entry: dict[str, Any] = {"type": evaluation.metric}
-    if evaluation.value is not None:
-        entry["value"] = repr(evaluation.value)
-    entry["slice"] = evaluation.benchmark
-    if evaluation.value is not None and evaluation.uncertainty is not None:
-        entry["confidenceInterval"] = {
-            "lowerBound": repr(evaluation.value - evaluation.uncertainty),
-            "upperBound": repr(evaluation.value + evaluation.uncertainty),
-        }
-    return entry
-
-
-def _governance_card(governance: Governance | None, card: dict[str, Any]) -> None:
-    """Add quantitativeAnalysis and considerations for a governance record to ``card``."""
-    if governance is None:
-        return
-    if governance.evaluations:
-        card["quantitativeAnalysis"] = {
-            "performanceMetrics": [_metric(e) for e in governance.evaluations]
-        }
-    identity = governance.identity
-    if identity is None:
-        return
-    considerations: dict[str, Any] = {}
-    if identity.intended_users:
-        considerations["users"] = list(identity.intended_users)
-    if identity.intended_uses:
-        considerations["useCases"] = list(identity.intended_uses)
-    if identity.limitations:
-        considerations["technicalLimitations"] = list(identity.limitations)
-    if identity.ethical_considerations:
-        considerations["ethicalConsiderations"] = [
-            {"name": text} for text in identity.ethical_considerations
-        ]
-    if considerations:
-        card["considerations"] = considerations
-
-
-def _model_card(model: Model, outgoing: Sequence[Relation]) -> dict[str, Any]:
+def _model_card(component: AnyComponent, outgoing: Sequence[Relation], bom: Bom) -> dict[str, Any]:
+    """The model card of a model, adapter or guard model (never empty)."""
     parameters: dict[str, Any] = {}
-    approach = _approach(outgoing)
-    if approach is not None:
-        parameters["approach"] = {"type": approach}
-    if model.task is not None:
+    found_approach = approach(outgoing)
+    if found_approach is not None:
+        parameters["approach"] = {"type": found_approach}
+    model = component if isinstance(component, Model) else None
+    if model is not None and model.task is not None:
         parameters["task"] = model.task
-    if model.architecture_family is not None:
+    if model is not None and model.architecture_family is not None:
         parameters["architectureFamily"] = model.architecture_family
-    if model.architecture is not None:
+    if model is not None and model.architecture is not None:
         parameters["modelArchitecture"] = model.architecture
-    datasets = [{"ref": r.target} for r in outgoing if r.kind is RelationKind.TRAINED_ON]
+    datasets = [
+        _card_dataset(bom.component(r.target))
+        for r in outgoing
+        if r.kind is RelationKind.TRAINED_ON
+    ]
     if datasets:
         parameters["datasets"] = datasets
-    if model.modalities_in:
+    if model is not None and model.modalities_in:
         parameters["inputs"] = [{"format": m.value} for m in model.modalities_in]
-    if model.modalities_out:
+    if model is not None and model.modalities_out:
         parameters["outputs"] = [{"format": m.value} for m in model.modalities_out]
     card: dict[str, Any] = {}
     if parameters:
         card["modelParameters"] = parameters
-    _governance_card(model.governance, card)
     props = []
-    if model.parameter_count is not None:
-        props.append(_prop(PARAMETER_COUNT, str(model.parameter_count)))
-    if model.context_length is not None:
-        props.append(_prop(CONTEXT_LENGTH, str(model.context_length)))
+    if model is not None:
+        governance_card(model.governance, card)
+        if model.parameter_count is not None:
+            props.append(_prop(PARAMETER_COUNT, str(model.parameter_count)))
+        if model.context_length is not None:
+            props.append(_prop(CONTEXT_LENGTH, str(model.context_length)))
+    if isinstance(component, Adapter):
+        props.append(_prop(ADAPTER_METHOD, component.method.value))
+        if component.rank is not None:
+            props.append(_prop(ADAPTER_RANK, str(component.rank)))
     if props:
         card["properties"] = props
     return card
@@ -299,6 +275,49 @@ def _dataset_entry(dataset: Dataset) -> tuple[dict[str, Any], set[str]]:
     return entry, mapped
 
 
+def _inline_where(component: AnyComponent) -> object:
+    found = marker(component.extensions, INLINE) if component.extensions else None
+    return None if found is None else found.value
+
+
+def _card_dataset(dataset: AnyComponent) -> dict[str, Any]:
+    """A model card's dataset: the entry itself when it was found there, else a ref."""
+    if isinstance(dataset, Dataset) and _inline_where(dataset) == "modelCard":
+        return {"bom-ref": dataset.ref, **apply(_dataset_entry(dataset)[0], dataset.extensions)}
+    return {"ref": dataset.ref}
+
+
+def _pedigree_ancestor(component: AnyComponent) -> dict[str, Any]:
+    if _inline_where(component) == "pedigree":
+        # Found only here: its bom-ref is unique, and reading the document again finds it.
+        found = apply(_inline_ancestor(component), component.extensions)
+        return {"bom-ref": component.ref, **found}
+    return _ancestor(component)
+
+
+def inline_json(component: AnyComponent) -> dict[str, Any] | None:
+    """How a component found inside another (a model card dataset, a pedigree ancestor) is
+    written there, before its carried values; None for other components."""
+    where = _inline_where(component)
+    if where == "modelCard" and isinstance(component, Dataset):
+        return _dataset_entry(component)[0]
+    if where == "pedigree":
+        return _inline_ancestor(component)
+    return None
+
+
+def _inline_ancestor(component: AnyComponent) -> dict[str, Any]:
+    """An ancestor found only in a pedigree, with every text field it had."""
+    entry = _ancestor(component)
+    for field, key in TEXT_FIELDS:
+        value = getattr(component, field)
+        if value is not None:
+            entry[key] = value
+    if component.supplier is not None:
+        entry["supplier"] = {"name": component.supplier}
+    return entry
+
+
 def _ancestor(component: AnyComponent) -> dict[str, Any]:
     entry: dict[str, Any] = {"type": cdx_type(component)}
     if component.group is not None:
@@ -313,51 +332,67 @@ def _ancestor(component: AnyComponent) -> dict[str, Any]:
     return entry
 
 
-def _component(component: AnyComponent, outgoing: Sequence[Relation], bom: Bom) -> dict[str, Any]:
-    skip = set(COMMON_FIELDS)
+def _parties(out: dict[str, Any], component: AnyComponent, native: bool) -> set[str]:
+    """Authors, manufacturer and tags where the version has the field; the fields written."""
+    if not native:
+        return set()
+    if component.manufacturer is not None:
+        out["manufacturer"] = {"name": component.manufacturer}
+    if component.authors:
+        out["authors"] = [{"name": name} for name in component.authors]
+    return {"manufacturer", "authors", "tags"}
+
+
+def _component(
+    component: AnyComponent, outgoing: Sequence[Relation], bom: Bom, version: str
+) -> dict[str, Any]:
+    skip = set(COMMON_FIELDS) - {"authors", "manufacturer", "tags"}
     out: dict[str, Any] = {"type": cdx_type(component), "bom-ref": component.ref}
     if component.supplier is not None:
         out["supplier"] = {"name": component.supplier}
-    if component.group is not None:
-        out["group"] = component.group
-    out["name"] = component.name
-    if component.version is not None:
-        out["version"] = component.version
-    if component.description is not None:
-        out["description"] = component.description
+    skip |= _parties(out, component, version != "1.5")
+    for field, key in TEXT_FIELDS:
+        value = getattr(component, field)
+        if value is not None and key not in ("purl", "copyright"):
+            out[key] = value
     if component.digests:
         out["hashes"] = [{"alg": hash_alg(d), "content": d.value} for d in component.digests]
     if component.licenses:
         out["licenses"] = licenses_json(component.licenses)
+    if component.copyright is not None:
+        out["copyright"] = component.copyright
     if component.purl is not None:
         out["purl"] = component.purl
     ancestors = [bom.component(r.target) for r in outgoing if r.kind in _LINEAGE_KINDS]
     if ancestors:
-        out["pedigree"] = {"ancestors": [_ancestor(a) for a in ancestors]}
+        out["pedigree"] = {"ancestors": [_pedigree_ancestor(a) for a in ancestors]}
     references = _references(component.external_references)
     if references:
         out["externalReferences"] = references
     card: dict[str, Any] | None = None
     data: list[dict[str, Any]] | None = None
-    if isinstance(component, Model):
-        card = _model_card(component, outgoing)
+    if out["type"] == "machine-learning-model":
+        card = _model_card(component, outgoing, bom)
         skip.update(_MODEL_MAPPED)
     elif isinstance(component, Dataset):
         entry, mapped = _dataset_entry(component)
         data = [entry]
         skip.update(mapped)
-    out["properties"] = _properties(component, skip, outgoing)
-    if card:
+    out["properties"] = _properties(component, skip, outgoing, bom)
+    if card is not None:
         out["modelCard"] = card
     if data:
         out["data"] = data
-    return out
+    if component.tags and "tags" in skip:
+        out["tags"] = list(component.tags)
+    return apply(out, component.extensions)
 
 
 def _properties(
     component: AnyComponent,
     skip: set[str],
     outgoing: Sequence[Relation],
+    bom: Bom,
     service: bool = False,
 ) -> list[dict[str, str]]:
     props = [_prop(KIND_PROPERTY, component.kind.value)]
@@ -370,21 +405,28 @@ def _properties(
     unsafe = tuple(r for r in component.external_references if not uri_safe(r.url))
     if unsafe:
         props.append(_prop(field_property("external_references"), encode_value(unsafe)))
+    for name in ("authors", "manufacturer", "tags"):
+        # Fields the CycloneDX version (or a service) has no place for.
+        value = getattr(component, name)
+        if name not in skip and value:
+            props.append(_prop(field_property(name), encode_value(value)))
     if service:
-        # A CycloneDX service has no supplier, purl or hashes.
-        for name in ("supplier", "purl", "digests"):
+        # A CycloneDX service has no supplier, purl, hashes, publisher or copyright.
+        for name in ("supplier", "purl", "digests", "publisher", "copyright"):
             value = getattr(component, name)
             if value:
                 props.append(_prop(field_property(name), encode_value(value)))
             elif value is not None and name != "digests":
                 props.append(_prop(field_property(name), value))
-    props.extend(_prop(RELATION_PROPERTY, _relation_value(r)) for r in outgoing)
+    props.extend(_prop(RELATION_PROPERTY, _relation_value(r, bom)) for r in outgoing)
     props.extend(_user_properties(component.properties))
     return props
 
 
-def _service(component: AnyComponent, outgoing: Sequence[Relation]) -> dict[str, Any]:
-    skip = {"ref", "name", "version", "group", "description", "licenses"}
+def _service(
+    component: AnyComponent, outgoing: Sequence[Relation], bom: Bom, version: str
+) -> dict[str, Any]:
+    skip = {"ref", "name", "version", "group", "description", "licenses", "extensions"}
     skip.update({"external_references", "properties"})
     out: dict[str, Any] = {"bom-ref": component.ref}
     if isinstance(component, InferenceProvider) and component.organization is not None:
@@ -412,8 +454,12 @@ def _service(component: AnyComponent, outgoing: Sequence[Relation]) -> dict[str,
     references = _references(component.external_references)
     if references:
         out["externalReferences"] = references
-    out["properties"] = _properties(component, skip, outgoing, service=True)
-    return out
+    if version != "1.5":
+        skip.add("tags")
+    out["properties"] = _properties(component, skip, outgoing, bom, service=True)
+    if component.tags and "tags" in skip:
+        out["tags"] = list(component.tags)
+    return apply(out, component.extensions)
 
 
 def _subject_ref(bom: Bom) -> str:
@@ -425,7 +471,8 @@ def _subject_ref(bom: Bom) -> str:
     return ref
 
 
-def _subject(subject: Subject, ref: str) -> dict[str, Any]:
+def subject_json(subject: Subject, ref: str) -> dict[str, Any]:
+    """The metadata component of a subject that is not itself a component."""
     model_unit = subject.unit.value in ("base-model", "adapted-model")
     out: dict[str, Any] = {
         "type": "machine-learning-model" if model_unit else "application",
@@ -443,6 +490,21 @@ def _subject(subject: Subject, ref: str) -> dict[str, Any]:
     references = _references(subject.external_references)
     if references:
         out["externalReferences"] = references
+    out["properties"] = subject_properties(subject, references)
+    if model_unit:
+        card: dict[str, Any] = {}
+        governance_card(subject.governance, card)
+        if card:
+            out["modelCard"] = card
+    return apply(out, subject.extensions)
+
+
+def subject_properties(
+    subject: Subject, references: list[dict[str, Any]] | None = None
+) -> list[dict[str, str]]:
+    """The ``fmbom:subject:*`` properties that carry what CycloneDX has no field for."""
+    if references is None:
+        references = _references(subject.external_references)
     props = [_prop(SUBJECT_PREFIX + "unit", subject.unit.value)]
     if len(references) != len(subject.external_references):
         # Some URLs are not URIs the schemas accept: the whole ordered list goes here.
@@ -458,13 +520,7 @@ def _subject(subject: Subject, ref: str) -> dict[str, Any]:
         )
     if subject.governance is not None:
         props.append(_prop(SUBJECT_PREFIX + "governance", encode_value(subject.governance)))
-    out["properties"] = props
-    if model_unit:
-        card: dict[str, Any] = {}
-        _governance_card(subject.governance, card)
-        if card:
-            out["modelCard"] = card
-    return out
+    return props
 
 
 def _tool(tool: Tool, exporter: bool = False) -> dict[str, Any]:
@@ -494,12 +550,16 @@ def with_serial(text: str) -> str:
     return text.replace(SERIAL_PLACEHOLDER, serial_number(text), 1)
 
 
-def build_document(bom: Bom, spec_version: str = "1.6") -> dict[str, Any]:
-    """The CycloneDX JSON document of ``bom`` as plain Python data."""
-    if spec_version not in SPEC_VERSIONS:
-        known = ", ".join(SPEC_VERSIONS)
-        raise ExportError(f"unsupported CycloneDX version {spec_version!r} (supported: {known})")
-    subject_ref = _subject_ref(bom)
+def entry_json(component: AnyComponent, bom: Bom, version: str) -> dict[str, Any]:
+    """The CycloneDX component or service object of one component."""
+    outgoing = bom.outgoing(component.ref)
+    if is_service(component):
+        return _service(component, outgoing, bom, version)
+    return _component(component, outgoing, bom, version)
+
+
+def metadata_json(bom: Bom) -> dict[str, Any]:
+    """The ``metadata`` object without its component."""
     metadata: dict[str, Any] = {}
     if bom.metadata.timestamp is not None:
         metadata["timestamp"] = _CONVERTER.unstructure(bom.metadata.timestamp)
@@ -525,27 +585,77 @@ def build_document(bom: Bom, spec_version: str = "1.6") -> dict[str, Any]:
     metadata["tools"] = {"components": tools}
     if bom.metadata.authors:
         metadata["authors"] = [{"name": a} for a in bom.metadata.authors]
-    metadata["component"] = _subject(bom.metadata.subject, subject_ref)
+    return metadata
+
+
+def _layout(bom: Bom) -> tuple[dict[str, str | None], set[str], str | None]:
+    """Where each component goes: parent of nested ones, inline ones, the subject component."""
+    parents: dict[str, str | None] = {}
+    inline: set[str] = set()
+    subject: str | None = None
+    for component in bom.components:
+        if not component.extensions:
+            continue
+        where = marker(component.extensions, INLINE)
+        if where is not None:
+            if where.value == "metadata.component" and subject is None:
+                subject = component.ref
+            else:
+                inline.add(component.ref)
+            continue
+        nested = marker(component.extensions, NESTED_IN)
+        if nested is not None:
+            parent = nested.value
+            if parent is None or (isinstance(parent, str) and parent in bom):
+                parents[component.ref] = parent
+    return parents, inline, subject
+
+
+def build_document(bom: Bom, spec_version: str = "1.6") -> dict[str, Any]:
+    """The CycloneDX JSON document of ``bom`` as plain Python data."""
+    if spec_version not in SPEC_VERSIONS:
+        known = ", ".join(SPEC_VERSIONS)
+        raise ExportError(f"unsupported CycloneDX version {spec_version!r} (supported: {known})")
+    parents, inline, subject_component = _layout(bom)
+    metadata = metadata_json(bom)
+    if subject_component is not None:
+        subject_ref = subject_component
+        subject = entry_json(bom.component(subject_component), bom, spec_version)
+        subject.setdefault("properties", []).extend(subject_properties(bom.metadata.subject))
+        metadata["component"] = subject
+    else:
+        subject_ref = _subject_ref(bom)
+        subject = metadata["component"] = subject_json(bom.metadata.subject, subject_ref)
 
     components: list[dict[str, Any]] = []
     services: list[dict[str, Any]] = []
     dependencies: list[dict[str, Any]] = []
+    written: dict[str, dict[str, Any]] = {}
     targeted: set[str] = set()
     for relation in bom.relations:
         targeted.add(relation.target)
-    top = [c.ref for c in bom.components if c.ref not in targeted]
-    dependencies.append({"ref": subject_ref, "dependsOn": top} if top else {"ref": subject_ref})
     for component in bom.components:
-        outgoing = bom.outgoing(component.ref)
-        if is_service(component):
-            services.append(_service(component, outgoing))
+        ref = component.ref
+        if ref in inline or ref == subject_component:
+            if ref == subject_component:
+                _dependency(dependencies, ref, bom, inline)
+            continue
+        item = written[ref] = entry_json(component, bom, spec_version)
+        key = "services" if is_service(component) else "components"
+        if ref not in parents:
+            (services if key == "services" else components).append(item)
+        _dependency(dependencies, ref, bom, inline)
+    for ref, parent in parents.items():
+        key = "services" if is_service(bom.component(ref)) else "components"
+        holder = subject if parent is None else written.get(parent, subject)
+        holder.setdefault(key, []).append(written[ref])
+    if subject_component is None:
+        chosen = marker(bom.metadata.extensions, SUBJECT_DEPENDS_ON)
+        if chosen is not None and isinstance(chosen.value, list):
+            top = sorted({str(r) for r in chosen.value if str(r) in bom and r not in inline})
         else:
-            components.append(_component(component, outgoing, bom))
-        targets = sorted({r.target for r in outgoing})
-        entry: dict[str, Any] = {"ref": component.ref}
-        if targets:
-            entry["dependsOn"] = targets
-        dependencies.append(entry)
+            top = [c.ref for c in bom.components if c.ref not in targeted and c.ref not in inline]
+        dependencies.append({"ref": subject_ref, "dependsOn": top} if top else {"ref": subject_ref})
     dependencies.sort(key=lambda d: str(d["ref"]))
 
     document: dict[str, Any] = {
@@ -561,4 +671,12 @@ def build_document(bom: Bom, spec_version: str = "1.6") -> dict[str, Any]:
     if services:
         document["services"] = services
     document["dependencies"] = dependencies
-    return document
+    return apply(document, bom.metadata.extensions)
+
+
+def _dependency(out: list[dict[str, Any]], ref: str, bom: Bom, inline: set[str]) -> None:
+    targets = sorted({r.target for r in bom.outgoing(ref) if r.target not in inline})
+    entry: dict[str, Any] = {"ref": ref}
+    if targets:
+        entry["dependsOn"] = targets
+    out.append(entry)

@@ -9,16 +9,28 @@ XSD support, each schema also parsed once per process.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import json
 import re
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from fmbom.errors import InputFormatError
 
-__all__ = ["is_date_time", "json_schema_errors", "repair", "xml_schema_errors"]
+__all__ = [
+    "SchemaProblem",
+    "is_date_time",
+    "json_schema_errors",
+    "json_schema_problems",
+    "prune",
+    "removal_order",
+    "remove_at",
+    "repair",
+    "xml_schema_errors",
+    "xml_schema_problems",
+]
 
 _SCHEMA_VERSIONS = ("1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
 
@@ -117,6 +129,140 @@ def json_schema_errors(document: Any) -> list[str]:
     return []
 
 
+class SchemaProblem(NamedTuple):
+    """One violation of the official schema: where (JSON path or XML line) and what."""
+
+    path: str
+    message: str
+    #: The keys and indexes leading to the offending value (empty for XML).
+    location: tuple[str | int, ...] = ()
+
+
+@cache
+def _full_validator(version: str) -> Any:
+    """A jsonschema validator of ``version`` that reports every violation (once a process)."""
+    from jsonschema import validators  # type: ignore[import-untyped]
+    from referencing import Registry, Resource
+
+    res = _resources()
+    from cyclonedx.schema import SchemaVersion
+
+    def load(path: str) -> Any:
+        with open(path, encoding="utf-8") as handle:  # noqa: PTH123
+            return json.load(handle)
+
+    prefix = "http://cyclonedx.org/schema/"
+    registry: Registry[Any] = Registry().with_resources(
+        (prefix + name, Resource.from_contents(load(path)))
+        for name, path in (
+            ("spdx.SNAPSHOT.schema.json", res.SPDX_JSON),
+            ("jsf-0.82.SNAPSHOT.schema.json", res.JSF),
+            ("cryptography-defs.SNAPSHOT.schema.json", res.CRYPTOGRAPHY_DEFS),
+        )
+    )
+    schema = load(res.BOM_JSON[SchemaVersion.from_version(version)])
+    cls = validators.validator_for(schema)
+    return cls(schema, registry=registry, format_checker=_format_checker(cls))
+
+
+def _format_checker(cls: Any) -> Any:
+    """The draft's format checker with date-time checked as the fast validator checks it."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=list(cls.FORMAT_CHECKER.checkers))
+    for name in ("iri-reference", "iri", "idn-email", "uri-reference"):
+        checker.checks(name)(_accept)
+    checker.checks("date-time")(is_date_time)
+    return checker
+
+
+def _message(text: str) -> str:
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _split(text: str) -> tuple[str, str]:
+    path, _, message = text.partition(": ")
+    return path, message
+
+
+def json_schema_problems(document: Any) -> list[SchemaProblem]:
+    """Every violation of the official schema of the document's ``specVersion``, in order.
+
+    A valid document costs one pass of the compiled fast validator; an invalid one is then
+    walked by jsonschema, which reports each violation with its JSON path.
+    """
+    first = json_schema_errors(document)
+    if not first or first[0].startswith(("$.specVersion: no schema", "$: nested")):
+        return [SchemaProblem(*_split(p)) for p in first]
+    validator = _full_validator(str(document["specVersion"]))
+    found: list[SchemaProblem] = []
+    try:
+        errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
+    except RecursionError:
+        return [SchemaProblem("$", "nested too deeply to validate")]
+    found.extend(_problem(error) for error in errors)
+    return found
+
+
+def _problem(error: Any) -> SchemaProblem:
+    """The problem of a top-level error, located at its most precise sub-error: for an
+    ``anyOf``/``oneOf`` failure, the deepest of the alternatives' errors."""
+    chosen = error
+    while chosen.context:
+        deeper = max(chosen.context, key=lambda e: len(e.absolute_path))
+        if len(deeper.absolute_path) <= len(chosen.absolute_path):
+            break
+        chosen = deeper
+    location = tuple(chosen.absolute_path)
+    return SchemaProblem(_where(("$", *location)), _message(chosen.message), location)
+
+
+def prune(document: dict[str, Any], problems: list[SchemaProblem]) -> dict[str, Any]:
+    """A copy of ``document`` without the values the problems point at.
+
+    An object with an unexpected key loses that key; any other offending value is removed
+    from its object or array. The copy is validated again until it is valid, so removing a
+    required value removes the object that needed it.
+    """
+    fixed = copy.deepcopy(document)
+    for _ in range(64):
+        if not problems:
+            return fixed
+        removals: list[tuple[str | int, ...]] = []
+        for problem in problems:
+            if not problem.location:
+                raise InputFormatError(f"{problem.path}: {problem.message}")
+            extra = re.fullmatch(
+                r"Additional properties are not allowed \((.*) (?:was|were) unexpected\)",
+                problem.message,
+            )
+            if extra:
+                keys = re.findall(r"'((?:[^'\\]|\\.)*)'", extra.group(1))
+                removals.extend((*problem.location, key) for key in keys)
+            else:
+                removals.append(problem.location)
+        for location in sorted(set(removals), key=removal_order, reverse=True):
+            remove_at(fixed, location)
+        problems = json_schema_problems(fixed)
+    raise InputFormatError("the document cannot be repaired")  # pragma: no cover
+
+
+def removal_order(location: tuple[str | int, ...]) -> tuple[tuple[int, str], ...]:
+    return tuple((step, "") if isinstance(step, int) else (-1, step) for step in location)
+
+
+def remove_at(document: Any, location: tuple[str | int, ...]) -> None:
+    parent = document
+    for step in location[:-1]:
+        try:
+            parent = parent[step]
+        except (KeyError, IndexError, TypeError):
+            return
+    last = location[-1]
+    with contextlib.suppress(KeyError, IndexError, TypeError):
+        del parent[last]
+
+
 @cache
 def _xml_schema(version: str) -> Any:
     from cyclonedx.schema import SchemaVersion
@@ -127,7 +273,9 @@ def _xml_schema(version: str) -> Any:
     return etree.XMLSchema(etree.parse(path, parser))
 
 
-def xml_schema_errors(data: bytes, version: str, source: str = "", limit: int = 10) -> list[str]:
+def xml_schema_errors(
+    data: bytes, version: str, source: str = "", limit: int | None = None
+) -> list[str]:
     """Schema violations of a CycloneDX XML document (empty when valid)."""
     from lxml import etree
 
@@ -144,6 +292,11 @@ def xml_schema_errors(data: bytes, version: str, source: str = "", limit: int = 
     if schema.validate(root):
         return []
     return [f"line {e.line}: {e.message}" for e in list(schema.error_log)[:limit]]
+
+
+def xml_schema_problems(data: bytes, version: str, source: str = "") -> list[SchemaProblem]:
+    """Every violation of the XML schema of ``version``, each with its line."""
+    return [SchemaProblem(*_split(p)) for p in xml_schema_errors(data, version, source)]
 
 
 def repair(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

@@ -11,6 +11,7 @@ import contextlib
 import re
 from typing import Any, Final
 
+from fmbom.cyclonedx._xsd import XmlType, root_type
 from fmbom.errors import ExportError, InputFormatError
 
 __all__ = ["MAX_XML_DEPTH", "parse_xml", "to_xml"]
@@ -162,16 +163,29 @@ def _escape_attribute(text: str) -> str:
 def to_xml(document: dict[str, Any]) -> str:
     """Serialize a JSON-shaped CycloneDX document as XML text (namespace from specVersion).
 
-    The text is written directly, two spaces per level, in the key order of the document
-    (which the exporter inserts in schema order); component keys are put in schema order.
+    The text is written directly, two spaces per level. Elements are put in the order the
+    version's XSD gives them, and the keys it declares as attributes become attributes
+    (see :mod:`fmbom.cyclonedx._xsd`).
     """
     version = str(document["specVersion"])
     body = {k: v for k, v in document.items() if k not in ("$schema", "bomFormat", "specVersion")}
     out = ['<?xml version="1.0" encoding="UTF-8"?>\n']
     _Writer(out).element(
-        "", "bom", body, f' xmlns="http://cyclonedx.org/schema/bom/{_escape_attribute(version)}"'
+        "",
+        "bom",
+        body,
+        f' xmlns="http://cyclonedx.org/schema/bom/{_escape_attribute(version)}"',
+        root_type(version),
     )
     return "".join(out)
+
+
+def _child(xtype: XmlType | None, name: str) -> XmlType | None:
+    return None if xtype is None else xtype.child(name)
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool))
 
 
 class _Writer:
@@ -181,13 +195,30 @@ class _Writer:
     def leaf(self, pad: str, name: str, value: Any) -> None:
         self.out.append(f"{pad}<{name}>{_escape(_text(value))}</{name}>\n")
 
-    def element(self, pad: str, tag: str, value: dict[str, Any], extra: str = "") -> None:
-        """Write ``<tag>`` for the JSON object ``value``."""
+    def items(self, pad: str, item_tag: str, entries: list[Any], xtype: XmlType | None) -> None:
+        for entry in entries:
+            if isinstance(entry, dict):
+                self.element(pad, item_tag, entry, "", xtype)
+            else:
+                self.leaf(pad, item_tag, entry)
+
+    def element(
+        self,
+        pad: str,
+        tag: str,
+        value: dict[str, Any],
+        extra: str = "",
+        xtype: XmlType | None = None,
+    ) -> None:
+        """Write ``<tag>`` for the JSON object ``value`` (``xtype``: its XSD type, if known)."""
         out = self.out
         attributes = _ATTRIBUTES.get(tag)
+        declared = xtype.attributes if xtype is not None else ()
         text_key = _TEXT_KEY.get(tag)
         items: Any = value.items()
-        if tag == "component":
+        if xtype is not None:
+            items = sorted(items, key=lambda kv: xtype.rank(kv[0]))
+        elif tag == "component":
             items = sorted(items, key=lambda kv: _COMPONENT_RANK.get(kv[0], -1))
         attrs = extra
         text = None
@@ -195,56 +226,80 @@ class _Writer:
         out.append("")
         inner = pad + "  "
         for key, item in items:
-            if attributes is not None and key in attributes:
-                attrs += f' {attributes[key]}="{_escape_attribute(_text(item))}"'
+            if (attributes is not None and key in attributes) or (
+                key in declared and _is_scalar(item)
+            ):
+                name = attributes.get(key, key) if attributes is not None else key
+                attrs += f' {name}="{_escape_attribute(_text(item))}"'
             elif key == text_key:
                 text = _text(item)
             elif key == "licenses":
+                holder = _child(xtype, "licenses")
                 out.append(f"{inner}<licenses>\n")
                 for choice in item:
                     if "expression" in choice:
-                        self.leaf(inner + "  ", "expression", choice["expression"])
+                        extra_attrs = "".join(
+                            f' {k}="{_escape_attribute(_text(v))}"'
+                            for k, v in choice.items()
+                            if k != "expression" and _is_scalar(v)
+                        )
+                        body = _escape(_text(choice["expression"]))
+                        out.append(f"{inner}  <expression{extra_attrs}>{body}</expression>\n")
                     else:
-                        self.element(inner + "  ", "license", choice["license"])
+                        lic = _child(holder, "license")
+                        self.element(inner + "  ", "license", choice["license"], "", lic)
                 out.append(f"{inner}</licenses>\n")
             elif key == "datasets":
+                holder = _child(xtype, "datasets")
                 out.append(f"{inner}<datasets>\n")
                 for entry in item:
                     if set(entry) == {"ref"}:
                         self.leaf(inner + "  ", "ref", entry["ref"])
                     else:
-                        self.element(inner + "  ", "dataset", entry)
+                        self.element(inner + "  ", "dataset", entry, "", _child(holder, "dataset"))
                 out.append(f"{inner}</datasets>\n")
             elif key == "data" and tag == "service":
+                holder = _child(xtype, "data")
                 out.append(f"{inner}<data>\n")
                 for flow in item:
-                    self.element(inner + "  ", "classification", flow)
+                    kind = _child(holder, "dataflow") or _child(holder, "classification")
+                    self.element(inner + "  ", "classification", flow, "", kind)
                 out.append(f"{inner}</data>\n")
             elif key == "tools" and isinstance(item, list):
+                holder = _child(xtype, "tools")
                 out.append(f"{inner}<tools>\n")
-                for tool in item:
-                    self.element(inner + "  ", "tool", tool)
+                self.items(inner + "  ", "tool", item, _child(holder, "tool"))
                 out.append(f"{inner}</tools>\n")
             elif key in _LISTS and isinstance(item, list):
                 wrapper_tag, item_tag = _LISTS[key]
                 item_pad = inner
+                holder = _child(xtype, key)
                 if wrapper_tag is not None:
                     out.append(f"{inner}<{wrapper_tag}>\n")
                     item_pad = inner + "  "
-                for entry in item:
-                    if item_tag == "dependency" and wrapper_tag is None:
+                    item_type = _child(holder, item_tag)
+                else:
+                    item_type = _child(xtype, item_tag)
+                if item_tag == "dependency" and wrapper_tag is None:
+                    for entry in item:
                         ref = _escape_attribute(_text(entry))
                         out.append(f'{item_pad}<dependency ref="{ref}" />\n')
-                    elif isinstance(entry, dict):
-                        self.element(item_pad, item_tag, entry)
-                    else:
-                        self.leaf(item_pad, item_tag, entry)
+                else:
+                    self.items(item_pad, item_tag, item, item_type)
                 if wrapper_tag is not None:
                     out.append(f"{inner}</{wrapper_tag}>\n")
-            elif isinstance(item, dict):
-                self.element(inner, key, item)
             elif isinstance(item, list):
-                raise ExportError(f"cannot write the list {key!r} of <{tag}> as CycloneDX XML")
+                found = xtype.list_item(key) if xtype is not None else None
+                if found is not None:
+                    out.append(f"{inner}<{key}>\n")
+                    self.items(inner + "  ", found[0], item, found[1])
+                    out.append(f"{inner}</{key}>\n")
+                elif xtype is not None and key in xtype.children:
+                    self.items(inner, key, item, xtype.child(key))
+                else:
+                    raise ExportError(f"cannot write the list {key!r} of <{tag}> as CycloneDX XML")
+            elif isinstance(item, dict):
+                self.element(inner, key, item, "", _child(xtype, key))
             else:
                 self.leaf(inner, key, item)
         if len(out) > start + 1:
@@ -313,7 +368,7 @@ def _convert(element: Any, tag: str, namespace: str, path: str, warnings: list[s
     children = [c for c in element if isinstance(c.tag, str)]
     reverse = _REVERSE_ATTRIBUTES.get(tag, {})
     if not children and not element.attrib:
-        return element.text or ""
+        return {} if tag in _OBJECT_TAGS else element.text or ""
     out: dict[str, Any] = {}
     for name, value in element.attrib.items():
         out[reverse.get(name, name)] = value
@@ -331,7 +386,7 @@ def _convert(element: Any, tag: str, namespace: str, path: str, warnings: list[s
             out.setdefault("dependsOn", []).append(child.get("ref", ""))
         elif name == "licenses":
             out["licenses"] = [
-                {"expression": c.text or ""}
+                {**dict(c.attrib), "expression": c.text or ""}
                 if _local(c.tag) == "expression"
                 else {"license": _convert(c, "license", namespace, child_path, warnings)}
                 for c in child
@@ -371,6 +426,11 @@ def _convert(element: Any, tag: str, namespace: str, path: str, warnings: list[s
     return out
 
 
+#: Elements that are objects even when empty (``<modelCard />`` is ``{}``, not ``""``).
+_OBJECT_TAGS: Final = frozenset(
+    {"modelCard", "modelParameters", "considerations", "quantitativeAnalysis", "pedigree"}
+    | {"metadata", "evidence", "approach", "component", "service", "data", "contents"}
+)
 _LISTS_BY_WRAPPER: Final = {
     wrapper: item
     for key, (wrapper, item) in _LISTS.items()

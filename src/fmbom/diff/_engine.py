@@ -21,11 +21,12 @@ import attrs
 from packaging.version import InvalidVersion, Version
 
 from fmbom._subject_ref import SubjectRef
-from fmbom.bom import Bom, Subject
+from fmbom.bom import Bom, BomMetadata, Subject
 from fmbom.diff._match import match_components, purl_identity, purl_namespace
 from fmbom.diff._policy import Policy
 from fmbom.diff._result import Change, DiffResult, JsonValue
 from fmbom.diff._rules import RULES, RuleId
+from fmbom.extensions import Extension
 from fmbom.governance import Evaluation, Governance
 from fmbom.licenses import licenses_key
 from fmbom.model import (
@@ -409,12 +410,25 @@ def _grouped_properties(component: Component) -> dict[str, list[str]]:
     return found
 
 
+#: Properties whose change has a rule of its own (deployment scans record these).
+_PROPERTY_RULES = {
+    "fmbom:quantization": (RuleId.QUANTIZATION_CHANGED, "quantization"),
+    "fmbom:routing-strategy": (RuleId.ROUTING_STRATEGY_CHANGED, "routing strategy"),
+}
+
+
 def _compare_properties(p: _Pair) -> None:
     a = _grouped_properties(p.a)
     b = _grouped_properties(p.b)
     for name in sorted(set(a) | set(b)):
         x, y = a.get(name), b.get(name)
-        if x != y:
+        ruled = _PROPERTY_RULES.get(name)
+        if x != y and ruled is not None:
+            before = None if x is None else _one_or_list(x)
+            after = None if y is None else _one_or_list(y)
+            what = f"{ruled[1]} {before} -> {after}"
+            p.add(ruled[0], what, field=f"properties.{name}", before=before, after=after)
+        elif x != y:
             p.field_changed(
                 f"properties.{name}",
                 None if x is None else _one_or_list(x),
@@ -523,6 +537,16 @@ def _special(rule: RuleId, field: str, noun: str) -> Callable[[_Pair], None]:
 
 
 _ENDPOINT = _special(RuleId.PROVIDER_CHANGED, "endpoint", "endpoint")
+_STRATEGY = _special(RuleId.ROUTING_STRATEGY_CHANGED, "strategy", "routing strategy")
+
+
+def _router_strategy(p: _Pair) -> None:
+    # A router whose configuration names its strategy carries it as a property on both sides;
+    # the property rule reports the change once, in the configuration's own words.
+    named = "fmbom:routing-strategy"
+    if p.a.property(named) is None or p.b.property(named) is None:
+        _STRATEGY(p)
+
 
 _FIELD_RULES: dict[type[Component], dict[str, Callable[[_Pair], None]]] = {
     Model: {
@@ -546,8 +570,11 @@ _FIELD_RULES: dict[type[Component], dict[str, Callable[[_Pair], None]]] = {
         ),
         "files": _compare_files,
     },
-    GuardModel: {"endpoint": _ENDPOINT},
-    Router: {"endpoint": _ENDPOINT},
+    GuardModel: {
+        "endpoint": _ENDPOINT,
+        "position": _special(RuleId.GUARD_POSITION_CHANGED, "position", "guard position"),
+    },
+    Router: {"endpoint": _ENDPOINT, "strategy": _router_strategy},
     InferenceProvider: {
         "endpoint": _ENDPOINT,
         "organization": _special(RuleId.PROVIDER_CHANGED, "organization", "provider organisation"),
@@ -603,6 +630,8 @@ def _compare_pair(out: _Collector, a: AnyComponent, b: AnyComponent) -> None:
             continue
         if field == "governance":
             _compare_governance(p.add, x, y)
+        elif field == "extensions":
+            _compare_extensions(p.add, x, y, (_namer(out.old), _namer(out.new)))
         else:
             p.field_changed(field, x, y)
     _content(p)
@@ -689,10 +718,146 @@ def _compare_governance(add: _Add, a: Governance | None, b: Governance | None) -
             _compare_record(add, f"governance.{name}", getattr(x, name), getattr(y, name))
 
 
+# --- extensions ------------------------------------------------------------------------------
+
+#: Extension paths that name other components by ref (structure, compared as relations are).
+_STRUCTURAL_EXTENSIONS = frozenset({"@nested-in", "@subject-depends-on"})
+
+
+#: Keys of CycloneDX objects whose string values are bom-refs.
+_REF_KEYS = frozenset(
+    {"ref", "dependsOn", "provides", "assemblies", "dependencies", "subjects", "target"}
+)
+
+
+def _inner_refs(value: JsonValue, found: dict[str, str]) -> dict[str, str]:
+    """bom-ref → what names the object, for the objects inside a carried value."""
+    if isinstance(value, dict):
+        ref = value.get("bom-ref")
+        if isinstance(ref, str):
+            found[ref] = "<{} {} {}>".format(
+                *(value.get(k) or "" for k in ("type", "name", "version"))
+            )
+        for item in value.values():
+            _inner_refs(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _inner_refs(item, found)
+    return found
+
+
+def _carried(value: JsonValue, names: Callable[[str], str | None]) -> JsonValue:
+    """A carried value as diff compares it: arrays as sets, bom-refs left out, refs replaced
+    by what names the object they point at (other tools regenerate bom-refs)."""
+    inner = _inner_refs(value, {})
+
+    def walk(item: JsonValue, key: str) -> JsonValue:
+        if isinstance(item, dict):
+            return {k: walk(v, k) for k, v in item.items() if k != "bom-ref"}
+        if isinstance(item, list):
+            found = (walk(v, key) for v in item)
+            return sorted(found, key=lambda v: json.dumps(v, sort_keys=True))
+        if isinstance(item, str) and key in _REF_KEYS:
+            return inner.get(item) or names(item) or item
+        return item
+
+    return walk(value, "")
+
+
+def _compare_extensions(
+    add: _Add,
+    a: tuple[Extension, ...],
+    b: tuple[Extension, ...],
+    names: tuple[Callable[[str], str | None], Callable[[str], str | None]] | None = None,
+) -> None:
+    """One change per format path whose carried value differs."""
+    old = {(e.format, e.path): e for e in a if e.path not in _STRUCTURAL_EXTENSIONS}
+    new = {(e.format, e.path): e for e in b if e.path not in _STRUCTURAL_EXTENSIONS}
+    old_names, new_names = names or (_no_name, _no_name)
+    for key in sorted(set(old) | set(new)):
+        x, y = old.get(key), new.get(key)
+        if x == y:
+            continue
+        px = None if x is None or x.removed else x.value
+        py = None if y is None or y.removed else y.value
+        if _carried(px, old_names) == _carried(py, new_names):
+            continue
+        where = f"{key[0]}:{key[1]}"
+        add(RuleId.FIELD_CHANGED, _changed_text(where, px, py), field=where, before=px, after=py)
+
+
+#: The fields whose change also changes a carried CycloneDX value (by the value's first key).
+_EXPLAINED_BY = {
+    "licenses": {"licenses"},
+    "hashes": {"digests"},
+    "externalReferences": {"external_references"},
+    "supplier": {"supplier"},
+    "manufacturer": {"manufacturer"},
+    "authors": {"authors"},
+    "author": {"authors"},
+    "tags": {"tags"},
+    "purl": {"purl"},
+    "data": {"source", "sensitivity"},
+    "endpoints": {"endpoint"},
+    "provider": {"organization"},
+}
+#: Carried values that list relations (model card datasets, pedigree ancestors).
+_RELATION_PATHS = ("modelCard.modelParameters.datasets", "pedigree")
+_RELATION_RULES = frozenset(
+    {RuleId.RELATION_ADDED, RuleId.RELATION_REMOVED, RuleId.DATASET_ADDED}
+    | {RuleId.DATASET_REMOVED, RuleId.BASE_MODEL_CHANGED, RuleId.COMPONENT_ADDED}
+    | {RuleId.COMPONENT_REMOVED}
+)
+
+
+def _drop_explained(changes: list[Change]) -> list[Change]:
+    """Leave out a carried value's change when a change of the field it holds is reported
+    for the same component (the value changed because that field did)."""
+    fields: dict[str | None, set[str]] = {}
+    related: set[str | None] = set()
+    for change in changes:
+        if change.field is not None and change.field.startswith("cyclonedx:"):
+            continue
+        ref = change.new_ref or change.old_ref
+        if change.field is not None:
+            fields.setdefault(ref, set()).add(change.field)
+        if change.rule in _RELATION_RULES:
+            related.add(ref)
+            related.update(s.ref for s in change.reaches)
+    kept = []
+    for change in changes:
+        field = change.field or ""
+        if field.startswith("cyclonedx:"):
+            path = field[len("cyclonedx:") :]
+            ref = change.new_ref or change.old_ref
+            if ref in related and path.startswith(_RELATION_PATHS):
+                continue
+            if _EXPLAINED_BY.get(path.split(".")[0], set()) & fields.get(ref, set()):
+                continue
+        kept.append(change)
+    return kept
+
+
+def _no_name(_: str) -> str | None:
+    return None
+
+
+def _namer(bom: Bom) -> Callable[[str], str | None]:
+    def name(ref: str) -> str | None:
+        if ref not in bom:
+            return None
+        component = bom.component(ref)
+        return f"<{component.kind.value} {component.group or ''}/{component.name}>"
+
+    return name
+
+
 # --- the described system --------------------------------------------------------------------
 
 _SUBJECT_FIELDS = tuple(
-    f.name for f in attrs.fields(Subject) if f.name not in {"version", "licenses", "governance"}
+    f.name
+    for f in attrs.fields(Subject)
+    if f.name not in {"version", "licenses", "governance", "extensions"}
 )
 
 
@@ -741,6 +906,20 @@ def _compare_subject(out: _Collector, a: Subject, b: Subject) -> None:
             add(RuleId.FIELD_CHANGED, _changed_text(name, px, py), field=name, before=px, after=py)
     if a.governance != b.governance:
         _compare_governance(add, a.governance, b.governance)
+    if a.extensions != b.extensions:
+        _compare_extensions(add, a.extensions, b.extensions, (_namer(out.old), _namer(out.new)))
+
+
+def _compare_document(out: _Collector, a: BomMetadata, b: BomMetadata) -> None:
+    """What the document carries beyond fmbom's fields (never its tools, times or authors)."""
+    if a.extensions == b.extensions:
+        return
+    subject = out.system()
+
+    def add(rule: RuleId, message: str, **kwargs: Any) -> None:
+        out.add(rule, subject, f"document: {message}", old_ref=None, new_ref=None, **kwargs)
+
+    _compare_extensions(add, a.extensions, b.extensions, (_namer(out.old), _namer(out.new)))
 
 
 # --- relations -------------------------------------------------------------------------------
@@ -835,8 +1014,9 @@ def _relation_fields_changed(out: _Collector, a: Relation, b: Relation) -> None:
         x, y = getattr(a, name), getattr(b, name)
         if x != y:
             field = f"{b.kind.value}.{name}"
+            ordered = b.kind is RelationKind.ROUTES_TO and name == "order"
             out.add(
-                RuleId.FIELD_CHANGED,
+                RuleId.FALLBACK_ORDER_CHANGED if ordered else RuleId.FIELD_CHANGED,
                 _subject_of(source),
                 f"{source.kind.value} {_label(source)}: {b.kind.value} {target.name} "
                 f"{name} {plain(x)} -> {plain(y)}",
@@ -924,6 +1104,7 @@ def _diff(old: Bom, new: Bom, policy: Policy) -> DiffResult:
         out.old_to_new[a.ref] = b.ref
         out.new_to_old[b.ref] = a.ref
     _compare_subject(out, old.metadata.subject, new.metadata.subject)
+    _compare_document(out, old.metadata, new.metadata)
     for a, b in pairs[matching.unchanged :]:
         _compare_pair(out, a, b)
     for component in matching.removed:
@@ -931,5 +1112,5 @@ def _diff(old: Bom, new: Bom, policy: Policy) -> DiffResult:
     for component in matching.added:
         _added(out, component)
     _compare_relations(out, pairs)
-    changes = tuple(sorted(out.changes, key=_sort_key))
+    changes = tuple(sorted(_drop_explained(out.changes), key=_sort_key))
     return DiffResult(changes=changes, matched=dict(out.old_to_new))

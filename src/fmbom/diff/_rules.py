@@ -61,6 +61,9 @@ class RuleId(Vocabulary):
     EVALUATION_ADDED = "evaluation-added"
     COMPONENT_RENAMED = "component-renamed"
     SUBJECT_VERSION_CHANGED = "subject-version-changed"
+    ROUTING_STRATEGY_CHANGED = "routing-strategy-changed"
+    FALLBACK_ORDER_CHANGED = "fallback-order-changed"
+    GUARD_POSITION_CHANGED = "guard-position-changed"
 
     @classmethod
     def parse(cls, text: str | RuleId) -> RuleId:
@@ -185,6 +188,24 @@ RULES: Final[Mapping[RuleId, RuleInfo]] = _rules(
     (RuleId.EVALUATION_ADDED, _I, "a governance evaluation appeared", RuleId.EVALUATION_REMOVED),
     (RuleId.COMPONENT_RENAMED, _L, "a component was renamed, its content digest is the same", None),
     (RuleId.SUBJECT_VERSION_CHANGED, _I, "the version of the described system changed", None),
+    (
+        RuleId.ROUTING_STRATEGY_CHANGED,
+        _M,
+        "a router's strategy changed (rule, classifier, cost, latency, fallback, load balance)",
+        None,
+    ),
+    (
+        RuleId.FALLBACK_ORDER_CHANGED,
+        _M,
+        "the order of a router's routes changed (another route is tried first)",
+        None,
+    ),
+    (
+        RuleId.GUARD_POSITION_CHANGED,
+        _H,
+        "a guard model filters other traffic (input, output or both)",
+        None,
+    ),
 )
 
 

@@ -88,6 +88,10 @@ def scan(
         raise ScanError(f"{root}: no such file or directory") from None
     except OSError as error:
         raise ScanError(f"{root}: cannot read: {error.strerror or error}") from None
+    from fmbom.scan._deploy import looks_like_deployment, scan_deployment
+
+    if looks_like_deployment(root):
+        return scan_deployment(root, name=name, version=version, timestamp=timestamp)
     state = ScanContext(algo, version)
     cache_repo = find_cache_repo(root) if root.is_dir() else None
     if cache_repo is not None:

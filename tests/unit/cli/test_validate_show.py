@@ -93,7 +93,7 @@ def test_validate_checks_cyclonedx_against_its_schema(
     assert (code, err) == (1, "")
     assert out.splitlines() == [
         f"{path}: invalid: 1 schema problem(s)",
-        "  $.version: must be integer",
+        "  $.version: 'x' is not of type 'integer'",
     ]
     path.write_text('{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1}')
     code, out, _ = run(["validate", str(path)], capsys)

@@ -87,7 +87,7 @@ def test_export_merge_of_an_invalid_sbom_fails_cleanly(
     )
     out = tmp_path / "out.json"
     assert main(["export", str(native_file), "--merge", str(sbom), "-o", str(out)]) == 2
-    assert "not valid CycloneDX" in capsys.readouterr().err
+    assert "CycloneDX specVersion None is not supported" in capsys.readouterr().err
     assert not out.exists()
 
 

@@ -180,7 +180,7 @@ def test_properties_and_generic_fields_are_compared(base: Bom) -> None:
     )
 
 
-def test_relation_detail_change_is_a_field_change(base: Bom) -> None:
+def test_route_order_change_is_a_fallback_order_change(base: Bom) -> None:
     moved = attrs.evolve(
         base,
         relations=[
@@ -188,11 +188,28 @@ def test_relation_detail_change_is_a_field_change(base: Bom) -> None:
         ],
     )
     (change,) = diff(base, moved).changes
-    assert (change.rule, change.field, change.before, change.after) == (
-        "field-changed",
+    assert (change.rule, change.severity, change.field, change.before, change.after) == (
+        "fallback-order-changed",
+        Severity.MEDIUM,
         "routes-to.order",
         0,
         3,
+    )
+
+
+def test_relation_condition_change_is_a_field_change(base: Bom) -> None:
+    moved = attrs.evolve(
+        base,
+        relations=[
+            attrs.evolve(r, condition="on error") if r.kind.value == "routes-to" else r
+            for r in base.relations
+        ],
+    )
+    (change,) = diff(base, moved).changes
+    assert (change.rule, change.field, change.after) == (
+        "field-changed",
+        "routes-to.condition",
+        "on error",
     )
 
 
