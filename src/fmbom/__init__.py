@@ -91,9 +91,10 @@ from fmbom.model import (
 from fmbom.scan import ScanProblem, ScanResult
 from fmbom.scan import scan as scan_path
 from fmbom.severity import Severity
-from fmbom.vocabulary import Vocabulary
+from fmbom.vocabulary import HASH_NAMES, HashNames, Vocabulary
 
 __all__ = [
+    "HASH_NAMES",
     "AccessRoute",
     "Adapter",
     "AdapterMethod",
@@ -125,6 +126,7 @@ __all__ = [
     "GuardModel",
     "GuardPosition",
     "HashAlgorithm",
+    "HashNames",
     "Identity",
     "InferenceProvider",
     "InputFormatError",

@@ -34,6 +34,7 @@ from fmbom.values import (
     WeightFile,
 )
 from fmbom.vocabulary import (
+    HASH_NAMES,
     AccessRoute,
     AdapterMethod,
     ComponentKind,
@@ -42,6 +43,7 @@ from fmbom.vocabulary import (
     ExternalReferenceType,
     GuardPosition,
     HashAlgorithm,
+    HashNames,
     Modality,
     ModelRole,
     RelationKind,
@@ -55,6 +57,7 @@ from fmbom.vocabulary import (
 
 __all__ = [
     "COMPONENT_TYPES",
+    "HASH_NAMES",
     "AccessRoute",
     "Adapter",
     "AdapterMethod",
@@ -70,6 +73,7 @@ __all__ = [
     "GuardModel",
     "GuardPosition",
     "HashAlgorithm",
+    "HashNames",
     "InferenceProvider",
     "Modality",
     "Model",

@@ -8,12 +8,17 @@ properties, the CLI). Members print as their value. Everything here is re-export
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import Enum
-from typing import TypeVar
+from types import MappingProxyType
+from typing import Final, TypeVar
+
+import attrs
 
 from fmbom.errors import ValidationError
 
 __all__ = [
+    "HASH_NAMES",
     "AccessRoute",
     "AdapterMethod",
     "ComponentKind",
@@ -23,6 +28,7 @@ __all__ = [
     "ExternalReferenceType",
     "GuardPosition",
     "HashAlgorithm",
+    "HashNames",
     "Modality",
     "ModelRole",
     "RelationKind",
@@ -101,12 +107,17 @@ class HashAlgorithm(Vocabulary):
     @property
     def hex_length(self) -> int:
         """Number of hex digits of a digest of this algorithm."""
-        return _HEX_LENGTHS[self]
+        return HASH_NAMES[self].hex_length
+
+    @property
+    def names(self) -> HashNames:
+        """How this algorithm is written elsewhere: CycloneDX, SPDX 3, :mod:`hashlib`."""
+        return HASH_NAMES[self]
 
     @classmethod
     def parse(cls, text: str) -> HashAlgorithm:
         """Read any common spelling: ``SHA-256``, ``SHA256``, ``sha_256`` and ``sha256`` agree."""
-        found = _ALGORITHM_SPELLINGS.get(re.sub(r"[\s_\-]", "", text).lower())
+        found = _ALGORITHM_SPELLINGS.get(_spelling_key(text))
         if found is None:
             known = ", ".join(a.value for a in cls)
             raise ValidationError(f"unknown hash algorithm {text!r} (known: {known})")
@@ -126,21 +137,71 @@ class HashAlgorithm(Vocabulary):
             raise error.at(field) from None
 
 
-_HEX_LENGTHS = {
-    HashAlgorithm.MD5: 32,
-    HashAlgorithm.SHA1: 40,
-    HashAlgorithm.SHA256: 64,
-    HashAlgorithm.SHA384: 96,
-    HashAlgorithm.SHA512: 128,
-    HashAlgorithm.SHA3_256: 64,
-    HashAlgorithm.SHA3_384: 96,
-    HashAlgorithm.SHA3_512: 128,
-    HashAlgorithm.BLAKE2B_256: 64,
-    HashAlgorithm.BLAKE2B_384: 96,
-    HashAlgorithm.BLAKE2B_512: 128,
-    HashAlgorithm.BLAKE3: 64,
+@attrs.frozen(kw_only=True)
+class HashNames:
+    """One hash algorithm's digest length and its names in the formats fmbom reads and writes.
+
+    ``hashlib`` is the name :func:`hashlib.new` takes (with ``digest_size`` for BLAKE2b), or
+    None where the standard library has no such hash (BLAKE3).
+    """
+
+    hex_length: int
+    cyclonedx: str
+    spdx: str
+    hashlib: str | None
+
+
+#: Every hash algorithm's digest length and names: the one table of their spellings.
+HASH_NAMES: Final[Mapping[HashAlgorithm, HashNames]] = MappingProxyType(
+    {
+        HashAlgorithm.MD5: HashNames(hex_length=32, cyclonedx="MD5", spdx="md5", hashlib="md5"),
+        HashAlgorithm.SHA1: HashNames(
+            hex_length=40, cyclonedx="SHA-1", spdx="sha1", hashlib="sha1"
+        ),
+        HashAlgorithm.SHA256: HashNames(
+            hex_length=64, cyclonedx="SHA-256", spdx="sha256", hashlib="sha256"
+        ),
+        HashAlgorithm.SHA384: HashNames(
+            hex_length=96, cyclonedx="SHA-384", spdx="sha384", hashlib="sha384"
+        ),
+        HashAlgorithm.SHA512: HashNames(
+            hex_length=128, cyclonedx="SHA-512", spdx="sha512", hashlib="sha512"
+        ),
+        HashAlgorithm.SHA3_256: HashNames(
+            hex_length=64, cyclonedx="SHA3-256", spdx="sha3_256", hashlib="sha3_256"
+        ),
+        HashAlgorithm.SHA3_384: HashNames(
+            hex_length=96, cyclonedx="SHA3-384", spdx="sha3_384", hashlib="sha3_384"
+        ),
+        HashAlgorithm.SHA3_512: HashNames(
+            hex_length=128, cyclonedx="SHA3-512", spdx="sha3_512", hashlib="sha3_512"
+        ),
+        HashAlgorithm.BLAKE2B_256: HashNames(
+            hex_length=64, cyclonedx="BLAKE2b-256", spdx="blake2b256", hashlib="blake2b"
+        ),
+        HashAlgorithm.BLAKE2B_384: HashNames(
+            hex_length=96, cyclonedx="BLAKE2b-384", spdx="blake2b384", hashlib="blake2b"
+        ),
+        HashAlgorithm.BLAKE2B_512: HashNames(
+            hex_length=128, cyclonedx="BLAKE2b-512", spdx="blake2b512", hashlib="blake2b"
+        ),
+        HashAlgorithm.BLAKE3: HashNames(
+            hex_length=64, cyclonedx="BLAKE3", spdx="blake3", hashlib=None
+        ),
+    }
+)
+
+
+def _spelling_key(text: str) -> str:
+    return re.sub(r"[\s_\-]", "", text).lower()
+
+
+#: Every accepted spelling, folded (no case, spaces, dashes or underscores), to its algorithm.
+_ALGORITHM_SPELLINGS: Final = {
+    _spelling_key(spelling): algorithm
+    for algorithm, names in HASH_NAMES.items()
+    for spelling in (algorithm.value, names.cyclonedx, names.spdx)
 }
-_ALGORITHM_SPELLINGS = {a.value.replace("-", ""): a for a in HashAlgorithm}
 
 
 class ExternalReferenceType(Vocabulary):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import operator
 import re
+from pathlib import Path
 
 import attrs
 import pytest
@@ -26,10 +27,13 @@ from fmbom.diff import (
 from fmbom.errors import ValidationError
 from fmbom.governance import Unit
 from fmbom.graph import DETAIL_FIELDS, SHAPES, SYSTEM_SHAPE
-from fmbom.model import COMPONENT_TYPES, ComponentKind, Dataset, GuardModel, Model
+from fmbom.model import COMPONENT_TYPES, ComponentKind, Dataset, GuardModel, HashAlgorithm, Model
 from fmbom.report import _LOOKS as REPORT_LOOKS
+from fmbom.scan._hashing import new_hasher
 from fmbom.severity import Severity
+from fmbom.vocabulary import HASH_NAMES
 from tests.conftest import ROOT
+from tests.shared_corpus import SHARED_CORPUS
 
 # --- rule and finding ids --------------------------------------------------------------------
 
@@ -182,3 +186,41 @@ def test_graph_details_cover_every_kind_with_a_field_the_kind_has() -> None:
     for kind, field in DETAIL_FIELDS.items():
         names = {a.name for a in attrs.fields(COMPONENT_TYPES[kind])}
         assert field is None or field in names, kind
+
+
+# --- hash algorithm names --------------------------------------------------------------------
+
+
+def test_hash_names_cover_every_algorithm_and_every_spelling_reads_back() -> None:
+    assert set(HASH_NAMES) == set(HashAlgorithm)
+    for algorithm, names in HASH_NAMES.items():
+        assert algorithm.names is names
+        assert algorithm.hex_length == names.hex_length
+        for spelling in (algorithm.value, names.cyclonedx, names.spdx, algorithm.value.upper()):
+            assert HashAlgorithm.parse(spelling) is algorithm, spelling
+
+
+@pytest.mark.parametrize("algorithm", [a for a in HashAlgorithm if a.names.hashlib], ids=str)
+def test_hashlib_names_give_digests_of_the_stated_length(algorithm: HashAlgorithm) -> None:
+    hasher = new_hasher(algorithm)
+    hasher.update(b"fmbom")
+    assert len(hasher.hexdigest()) == algorithm.hex_length
+
+
+def test_cyclonedx_names_are_the_schema_hash_algorithms() -> None:
+    from cyclonedx.schema import SchemaVersion, _res
+
+    for version in (SchemaVersion.V1_5, SchemaVersion.V1_6):
+        path = _res.BOM_JSON[version]
+        assert path is not None
+        with Path(path).open(encoding="utf-8") as handle:
+            allowed = json.load(handle)["definitions"]["hash-alg"]["enum"]
+        assert sorted(n.cyclonedx for n in HASH_NAMES.values()) == sorted(allowed)
+
+
+def test_spdx_names_are_spdx_3_hash_algorithms() -> None:
+    schema = SHARED_CORPUS / "spdx" / "schema-3.0.1" / "spdx-json-schema.json"
+    if not schema.is_file():
+        pytest.skip(f"the shared corpus is absent (looked for {schema})")
+    known = set(re.findall(r'"spdx:Core/HashAlgorithm/(\w+)"', schema.read_text(encoding="utf-8")))
+    assert {n.spdx for n in HASH_NAMES.values()} <= known

@@ -21,6 +21,7 @@ from typing import Any, Final, NoReturn
 
 from fmbom.cyclonedx._schema import is_date_time, removal_order, remove_at
 from fmbom.errors import InputFormatError, Problem
+from fmbom.vocabulary import HASH_NAMES
 
 __all__ = ["COMPONENT_TYPES", "DATA_FLOWS", "DATA_TYPES", "HASH_ALGORITHMS", "check_document"]
 
@@ -42,20 +43,8 @@ COMPONENT_TYPES: Final = {
     "1.6": frozenset((*_TYPES_1_5, "cryptographic-asset")),
     "1.7": frozenset((*_TYPES_1_5, "cryptographic-asset")),
 }
-_ALGORITHMS: Final = (
-    "MD5",
-    "SHA-1",
-    "SHA-256",
-    "SHA-384",
-    "SHA-512",
-    "SHA3-256",
-    "SHA3-384",
-    "SHA3-512",
-    "BLAKE2b-256",
-    "BLAKE2b-384",
-    "BLAKE2b-512",
-    "BLAKE3",
-)
+#: fmbom's hash algorithms under their CycloneDX names (1.4 to 1.7 all have them).
+_ALGORITHMS: Final = tuple(names.cyclonedx for names in HASH_NAMES.values())
 #: CycloneDX hash algorithms of each version.
 HASH_ALGORITHMS: Final = {
     "1.4": frozenset(_ALGORITHMS),

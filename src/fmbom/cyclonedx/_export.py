@@ -70,20 +70,6 @@ __all__ = [
     "with_serial",
 ]
 
-_HASH_ALG = {
-    "md5": "MD5",
-    "sha1": "SHA-1",
-    "sha256": "SHA-256",
-    "sha384": "SHA-384",
-    "sha512": "SHA-512",
-    "sha3-256": "SHA3-256",
-    "sha3-384": "SHA3-384",
-    "sha3-512": "SHA3-512",
-    "blake2b-256": "BLAKE2b-256",
-    "blake2b-384": "BLAKE2b-384",
-    "blake2b-512": "BLAKE2b-512",
-    "blake3": "BLAKE3",
-}
 #: The data flow of every inference provider service.
 SERVICE_DATA_FLOW: Final = {"flow": "bi-directional", "classification": "prompts-and-completions"}
 _LINEAGE_KINDS = (RelationKind.DERIVED_FROM, RelationKind.QUANTIZED_FROM, RelationKind.ADAPTS)
@@ -91,7 +77,7 @@ _LINEAGE_KINDS = (RelationKind.DERIVED_FROM, RelationKind.QUANTIZED_FROM, Relati
 
 def hash_alg(digest: Digest) -> str:
     """CycloneDX spelling of a digest algorithm."""
-    return _HASH_ALG[digest.algorithm.value]
+    return digest.algorithm.names.cyclonedx
 
 
 def is_service(component: AnyComponent) -> bool:

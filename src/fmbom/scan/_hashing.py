@@ -34,7 +34,8 @@ class _Hasher(Protocol):
 
 def new_hasher(algorithm: HashAlgorithm) -> _Hasher:
     """A fresh hash object for ``algorithm``; :class:`ScanError` if it is unavailable."""
-    if algorithm is HashAlgorithm.BLAKE3:
+    names = algorithm.names
+    if names.hashlib is None:  # BLAKE3, from its own package
         try:
             import blake3  # type: ignore[import-not-found]
         except ImportError:
@@ -43,10 +44,9 @@ def new_hasher(algorithm: HashAlgorithm) -> _Hasher:
             ) from None
         hasher: _Hasher = blake3.blake3(max_threads=1)
         return hasher
-    name = algorithm.value
-    if name.startswith("blake2b-"):
-        return hashlib.blake2b(digest_size=int(name.split("-")[1]) // 8)
-    return hashlib.new(name.replace("-", "_"))
+    if names.hashlib == "blake2b":
+        return hashlib.blake2b(digest_size=names.hex_length // 2)
+    return hashlib.new(names.hashlib)
 
 
 def hash_file(
