@@ -44,9 +44,9 @@ def test_every_seed_reads(reader: str) -> None:
     """The seeds are real inputs a reader accepts (a broken seed would fuzz nothing)."""
     for name, data in zip(READERS[reader].seed_files, seeds(reader), strict=True):
         outcome = check(reader, data)
-        # The spec's invalid-* tests are near misses that start mutations; they are refused.
-        expected = "clean" if "/invalid-" in name else "ok"
-        assert outcome.status == expected, (name, outcome)
+        # The spec's invalid-* tests are near misses that start mutations; like every
+        # schema-invalid third-party document they are read best effort, with warnings.
+        assert outcome.status == "ok", (name, outcome)
 
 
 def test_the_property_reports_what_it_must(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -49,7 +49,6 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from fmbom import cyclonedx
-    from fmbom._bounded import loads_json
     from fmbom.io import dumps_bom, read_bytes
 
     stdin_once(args.file, args.merge)
@@ -64,17 +63,6 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     spec_version = args.spec_version or DEFAULT_SPEC_VERSION
     encoding: Literal["json", "xml"] = "json" if chosen is OutputFormat.CYCLONEDX_JSON else "xml"
-    document = cyclonedx.to_dict(bom, spec_version=spec_version)
-    sbom_raw = read_bytes(args.merge)
-    sbom = loads_json(sbom_raw, args.merge)
-    document = cyclonedx.merge(document, sbom)
-    problems = cyclonedx.document_errors(document)
-    if problems:
-        raise CliError(
-            f"{args.merge}: the merged document is not valid CycloneDX "
-            f"{spec_version}: {problems[0]}"
-        )
-    text = cyclonedx.write(document, encoding)
     if args.merge:
         document, notes = cyclonedx.to_dict_with_report(bom, spec_version=spec_version)
         sbom = cyclonedx.read_sbom(read_bytes(args.merge), args.merge)

@@ -223,9 +223,15 @@ def _try_unit(
     """Build a unit, or take back everything it added and say why."""
     components, relations, sources = len(state.components), len(state.relations), len(state.sources)
     problems, reads = len(state.problems), len(state.reads)
+    claimed = {ref: len(records) for ref, records in state.files.items()}
     try:
         return build_unit(UnitScope(state, rel, unit_name, files), name)
     except ValidationError as error:
+        for ref in list(state.files):
+            if ref in claimed:
+                del state.files[ref][claimed[ref] :]
+            else:
+                del state.files[ref]
         for key in list(state.components)[components:]:
             del state.components[key]
         for relation in list(state.relations)[relations:]:
