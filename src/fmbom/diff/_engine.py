@@ -8,26 +8,20 @@ plus sorting the changes.
 
 from __future__ import annotations
 
-import datetime
 import gc
 import json
 from collections.abc import Callable, Mapping
-from enum import Enum
-from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
 import attrs
-from packaging.version import InvalidVersion, Version
 
 from fmbom._subject_ref import SubjectRef
-from fmbom.bom import Bom, BomMetadata, Subject
+from fmbom.bom import Bom
 from fmbom.diff._match import match_components, purl_identity, purl_namespace
 from fmbom.diff._policy import Policy
 from fmbom.diff._result import Change, DiffResult, JsonValue
-from fmbom.diff._rules import RULES, RuleId
-from fmbom.extensions import Extension
-from fmbom.governance import Evaluation, Governance
+from fmbom.diff._rules import RuleId
 from fmbom.licenses import licenses_key
 from fmbom.model import (
     Adapter,
@@ -35,13 +29,9 @@ from fmbom.model import (
     Component,
     ComponentKind,
     Dataset,
-    Digest,
-    ExternalReference,
     GuardModel,
     InferenceProvider,
     Model,
-    Relation,
-    RelationKind,
     Router,
     Tokenizer,
     Weights,
@@ -50,139 +40,27 @@ from fmbom.severity import Severity
 
 __all__ = ["PRESENCE_RULES", "diff"]
 
-# --- values ----------------------------------------------------------------------------------
-
-
-def plain(value: Any) -> JsonValue:
-    """A JSON value for a model value: enums by value, digests as ``alg:hex``, objects as dicts
-    without their empty fields, tuples as lists, dates in ISO 8601."""
-    if value is None or (isinstance(value, (bool, int, float)) and not isinstance(value, Enum)):
-        return value
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Digest):
-        return str(value)
-    if isinstance(value, (tuple, list, frozenset, set)):
-        return [plain(v) for v in value]
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if attrs.has(type(value)):
-        out = {}
-        for field in attrs.fields(type(value)):
-            item = getattr(value, field.name)
-            if item is None or item == ():
-                continue
-            out[field.name] = plain(item)
-        return out
-    return str(value)
-
-
-def _label(component: Component) -> str:
-    return f"{component.name} {component.version}" if component.version else component.name
-
-
-@lru_cache(maxsize=65536)
-def _version(text: str) -> Version | None:
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
-
-
-def _shown(value: JsonValue) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _changed_text(field: str, before: JsonValue, after: JsonValue) -> str:
-    """``field changed: before -> after`` with long values shortened."""
-    if before is None:
-        return f"{field} set to {_shown(after)}"
-    if after is None:
-        return f"{field} removed (was {_shown(before)})"
-    return f"{field} changed: {_shown(before)} -> {_shown(after)}"
-
-
-def _or_none(value: object) -> str:
-    """A value for a message: ``(none)`` where there is none, never Python's ``None``."""
-    return "(none)" if value is None else str(value)
-
-
-def _one_or_list(items: list[str]) -> JsonValue:
-    return items[0] if len(items) == 1 else items
-
-
-# --- collecting changes ----------------------------------------------------------------------
-
-
-def _subject_of(component: Component) -> SubjectRef:
-    return SubjectRef(kind=component.kind, name=component.name, ref=component.ref)
-
-
-@attrs.define
-class _Collector:
-    old: Bom
-    new: Bom
-    policy: Policy
-    changes: list[Change] = attrs.field(factory=list)
-    old_to_new: dict[str, str] = attrs.field(factory=dict)
-    new_to_old: dict[str, str] = attrs.field(factory=dict)
-    _reach_cache: dict[tuple[bool, str], tuple[SubjectRef, ...]] = attrs.field(factory=dict)
-
-    def system(self) -> SubjectRef:
-        subject = self.new.metadata.subject
-        return SubjectRef(kind=subject.unit, name=subject.name, ref=None)
-
-    def reaches(self, old_ref: str | None, new_ref: str | None) -> tuple[SubjectRef, ...]:
-        """What rests on a component, nearest first, ending with the system; nothing for the
-        described system itself (no ref on either side)."""
-        on_new = new_ref is not None
-        ref = new_ref if new_ref is not None else old_ref
-        if ref is None:
-            return ()
-        key = (on_new, ref)
-        found = self._reach_cache.get(key)
-        if found is None:
-            bom = self.new if on_new else self.old
-            found = (*(_subject_of(c) for c in bom.dependents(ref)), self.system())
-            self._reach_cache[key] = found
-        return found
-
-    def add(
-        self,
-        rule: RuleId,
-        subject: SubjectRef,
-        message: str,
-        *,
-        old_ref: str | None,
-        new_ref: str | None,
-        field: str | None = None,
-        before: JsonValue = None,
-        after: JsonValue = None,
-        severity: Severity | None = None,
-    ) -> None:
-        default = severity if severity is not None else RULES[rule].severity
-        resolved = self.policy.resolve(rule, subject.kind, default)
-        if resolved is None:
-            return
-        reaches = self.reaches(old_ref, new_ref)
-        self.changes.append(
-            Change(
-                rule=rule,
-                severity=resolved,
-                subject=subject,
-                field=field,
-                before=before,
-                after=after,
-                message=message,
-                reaches=reaches,
-                old_ref=old_ref,
-                new_ref=new_ref,
-            )
-        )
-
+from fmbom.diff._collect import (
+    _changed_text,
+    _Collector,
+    _label,
+    _one_or_list,
+    _or_none,
+    _subject_of,
+    _version,
+    plain,
+)
+from fmbom.diff._records import (
+    _compare_document,
+    _compare_extensions,
+    _compare_governance,
+    _compare_subject,
+    _drop_explained,
+    _namer,
+)
+from fmbom.diff._relations import (
+    _compare_relations,
+)
 
 # --- added and removed components ------------------------------------------------------------
 
@@ -635,429 +513,6 @@ def _compare_pair(out: _Collector, a: AnyComponent, b: AnyComponent) -> None:
         else:
             p.field_changed(field, x, y)
     _content(p)
-
-
-# --- governance ------------------------------------------------------------------------------
-
-_Add = Callable[..., None]
-
-
-def _compare_record(add: _Add, path: str, a: Any, b: Any) -> None:
-    """Field by field over two attrs records (either may be None)."""
-    if a == b:
-        return
-    if a is None or b is None:
-        add(
-            RuleId.FIELD_CHANGED,
-            f"{path} {'added' if a is None else 'removed'}",
-            field=path,
-            before=plain(a),
-            after=plain(b),
-        )
-        return
-    for field in attrs.fields(type(a)):
-        x, y = getattr(a, field.name), getattr(b, field.name)
-        if x != y:
-            where = f"{path}.{field.name}"
-            px, py = plain(x), plain(y)
-            add(
-                RuleId.FIELD_CHANGED, _changed_text(where, px, py), field=where, before=px, after=py
-            )
-
-
-def _evaluation_key(evaluation: Evaluation) -> tuple[str, str, str]:
-    return (
-        evaluation.benchmark.strip().lower(),
-        evaluation.metric.strip().lower(),
-        evaluation.unit.value,
-    )
-
-
-def _evaluation_name(evaluation: Evaluation) -> str:
-    return f"{evaluation.benchmark}/{evaluation.metric}/{evaluation.unit.value}"
-
-
-def _compare_evaluations(add: _Add, a: tuple[Evaluation, ...], b: tuple[Evaluation, ...]) -> None:
-    old: dict[tuple[str, str, str], list[Evaluation]] = {}
-    new: dict[tuple[str, str, str], list[Evaluation]] = {}
-    for evaluation in a:
-        old.setdefault(_evaluation_key(evaluation), []).append(evaluation)
-    for evaluation in b:
-        new.setdefault(_evaluation_key(evaluation), []).append(evaluation)
-    for key in sorted(set(old) | set(new)):
-        xs = sorted(old.get(key, []), key=lambda e: json.dumps(plain(e), sort_keys=True))
-        ys = sorted(new.get(key, []), key=lambda e: json.dumps(plain(e), sort_keys=True))
-        for x, y in zip(xs, ys, strict=False):
-            _compare_record(add, f"governance.evaluations[{_evaluation_name(x)}]", x, y)
-        for x in xs[len(ys) :]:
-            add(
-                RuleId.EVALUATION_REMOVED,
-                f"evaluation {_evaluation_name(x)} removed",
-                field="governance.evaluations",
-                before=plain(x),
-                after=None,
-            )
-        for y in ys[len(xs) :]:
-            add(
-                RuleId.EVALUATION_ADDED,
-                f"evaluation {_evaluation_name(y)} added",
-                field="governance.evaluations",
-                before=None,
-                after=plain(y),
-            )
-
-
-def _compare_governance(add: _Add, a: Governance | None, b: Governance | None) -> None:
-    x = a if a is not None else Governance()
-    y = b if b is not None else Governance()
-    for field in attrs.fields(Governance):
-        name = field.name
-        if name == "evaluations":
-            _compare_evaluations(add, x.evaluations, y.evaluations)
-        else:
-            _compare_record(add, f"governance.{name}", getattr(x, name), getattr(y, name))
-
-
-# --- extensions ------------------------------------------------------------------------------
-
-#: Extension paths that name other components by ref (structure, compared as relations are).
-_STRUCTURAL_EXTENSIONS = frozenset({"@nested-in", "@subject-depends-on"})
-
-
-#: Keys of CycloneDX objects whose string values are bom-refs.
-_REF_KEYS = frozenset(
-    {"ref", "dependsOn", "provides", "assemblies", "dependencies", "subjects", "target"}
-)
-
-
-def _inner_refs(value: JsonValue, found: dict[str, str]) -> dict[str, str]:
-    """bom-ref → what names the object, for the objects inside a carried value."""
-    if isinstance(value, dict):
-        ref = value.get("bom-ref")
-        if isinstance(ref, str):
-            found[ref] = "<{} {} {}>".format(
-                *(value.get(k) or "" for k in ("type", "name", "version"))
-            )
-        for item in value.values():
-            _inner_refs(item, found)
-    elif isinstance(value, list):
-        for item in value:
-            _inner_refs(item, found)
-    return found
-
-
-def _carried(value: JsonValue, names: Callable[[str], str | None]) -> JsonValue:
-    """A carried value as diff compares it: arrays as sets, bom-refs left out, refs replaced
-    by what names the object they point at (other tools regenerate bom-refs)."""
-    inner = _inner_refs(value, {})
-
-    def walk(item: JsonValue, key: str) -> JsonValue:
-        if isinstance(item, dict):
-            return {k: walk(v, k) for k, v in item.items() if k != "bom-ref"}
-        if isinstance(item, list):
-            found = (walk(v, key) for v in item)
-            return sorted(found, key=lambda v: json.dumps(v, sort_keys=True))
-        if isinstance(item, str) and key in _REF_KEYS:
-            return inner.get(item) or names(item) or item
-        return item
-
-    return walk(value, "")
-
-
-def _compare_extensions(
-    add: _Add,
-    a: tuple[Extension, ...],
-    b: tuple[Extension, ...],
-    names: tuple[Callable[[str], str | None], Callable[[str], str | None]] | None = None,
-) -> None:
-    """One change per format path whose carried value differs."""
-    old = {(e.format, e.path): e for e in a if e.path not in _STRUCTURAL_EXTENSIONS}
-    new = {(e.format, e.path): e for e in b if e.path not in _STRUCTURAL_EXTENSIONS}
-    old_names, new_names = names or (_no_name, _no_name)
-    for key in sorted(set(old) | set(new)):
-        x, y = old.get(key), new.get(key)
-        if x == y:
-            continue
-        px = None if x is None or x.removed else x.value
-        py = None if y is None or y.removed else y.value
-        if _carried(px, old_names) == _carried(py, new_names):
-            continue
-        where = f"{key[0]}:{key[1]}"
-        add(RuleId.FIELD_CHANGED, _changed_text(where, px, py), field=where, before=px, after=py)
-
-
-#: The fields whose change also changes a carried CycloneDX value (by the value's first key).
-_EXPLAINED_BY = {
-    "licenses": {"licenses"},
-    "hashes": {"digests"},
-    "externalReferences": {"external_references"},
-    "supplier": {"supplier"},
-    "manufacturer": {"manufacturer"},
-    "authors": {"authors"},
-    "author": {"authors"},
-    "tags": {"tags"},
-    "purl": {"purl"},
-    "data": {"source", "sensitivity"},
-    "endpoints": {"endpoint"},
-    "provider": {"organization"},
-}
-#: Carried values that list relations (model card datasets, pedigree ancestors).
-_RELATION_PATHS = ("modelCard.modelParameters.datasets", "pedigree")
-_RELATION_RULES = frozenset(
-    {RuleId.RELATION_ADDED, RuleId.RELATION_REMOVED, RuleId.DATASET_ADDED}
-    | {RuleId.DATASET_REMOVED, RuleId.BASE_MODEL_CHANGED, RuleId.COMPONENT_ADDED}
-    | {RuleId.COMPONENT_REMOVED}
-)
-
-
-def _drop_explained(changes: list[Change]) -> list[Change]:
-    """Leave out a carried value's change when a change of the field it holds is reported
-    for the same component (the value changed because that field did)."""
-    fields: dict[str | None, set[str]] = {}
-    related: set[str | None] = set()
-    for change in changes:
-        if change.field is not None and change.field.startswith("cyclonedx:"):
-            continue
-        ref = change.new_ref or change.old_ref
-        if change.field is not None:
-            fields.setdefault(ref, set()).add(change.field)
-        if change.rule in _RELATION_RULES:
-            related.add(ref)
-            related.update(s.ref for s in change.reaches)
-    kept = []
-    for change in changes:
-        field = change.field or ""
-        if field.startswith("cyclonedx:"):
-            path = field[len("cyclonedx:") :]
-            ref = change.new_ref or change.old_ref
-            if ref in related and path.startswith(_RELATION_PATHS):
-                continue
-            if _EXPLAINED_BY.get(path.split(".")[0], set()) & fields.get(ref, set()):
-                continue
-        kept.append(change)
-    return kept
-
-
-def _no_name(_: str) -> str | None:
-    return None
-
-
-def _namer(bom: Bom) -> Callable[[str], str | None]:
-    def name(ref: str) -> str | None:
-        if ref not in bom:
-            return None
-        component = bom.component(ref)
-        return f"<{component.kind.value} {component.group or ''}/{component.name}>"
-
-    return name
-
-
-# --- the described system --------------------------------------------------------------------
-
-_SUBJECT_FIELDS = tuple(
-    f.name
-    for f in attrs.fields(Subject)
-    if f.name not in {"version", "licenses", "governance", "extensions"}
-)
-
-
-def _sorted_references(items: tuple[ExternalReference, ...]) -> tuple[ExternalReference, ...]:
-    return tuple(sorted(items, key=lambda r: (r.type.value, r.url, r.comment or "")))
-
-
-def _compare_subject(out: _Collector, a: Subject, b: Subject) -> None:
-    if a == b:
-        return
-    subject = SubjectRef(kind=b.unit, name=b.name, ref=None)
-
-    def add(rule: RuleId, message: str, **kwargs: Any) -> None:
-        out.add(
-            rule,
-            subject,
-            f"{b.unit.value} {b.name}: {message}",
-            old_ref=None,
-            new_ref=None,
-            **kwargs,
-        )
-
-    if a.version != b.version:
-        add(
-            RuleId.SUBJECT_VERSION_CHANGED,
-            f"version {_or_none(a.version)} -> {_or_none(b.version)}",
-            field="version",
-            before=a.version,
-            after=b.version,
-        )
-    if licenses_key(a.licenses) != licenses_key(b.licenses):
-        add(
-            RuleId.LICENSE_CHANGED,
-            f"license {' AND '.join(a.licenses) or '(none)'} -> "
-            f"{' AND '.join(b.licenses) or '(none)'}",
-            field="licenses",
-            before=list(a.licenses),
-            after=list(b.licenses),
-        )
-    for name in _SUBJECT_FIELDS:
-        x, y = getattr(a, name), getattr(b, name)
-        if name == "external_references":  # a set: its order carries no meaning
-            x, y = _sorted_references(x), _sorted_references(y)
-        if x != y:
-            px, py = plain(x), plain(y)
-            add(RuleId.FIELD_CHANGED, _changed_text(name, px, py), field=name, before=px, after=py)
-    if a.governance != b.governance:
-        _compare_governance(add, a.governance, b.governance)
-    if a.extensions != b.extensions:
-        _compare_extensions(add, a.extensions, b.extensions, (_namer(out.old), _namer(out.new)))
-
-
-def _compare_document(out: _Collector, a: BomMetadata, b: BomMetadata) -> None:
-    """What the document carries beyond fmbom's fields (never its tools, times or authors)."""
-    if a.extensions == b.extensions:
-        return
-    subject = out.system()
-
-    def add(rule: RuleId, message: str, **kwargs: Any) -> None:
-        out.add(rule, subject, f"document: {message}", old_ref=None, new_ref=None, **kwargs)
-
-    _compare_extensions(add, a.extensions, b.extensions, (_namer(out.old), _namer(out.new)))
-
-
-# --- relations -------------------------------------------------------------------------------
-
-_SWAPS = {
-    RelationKind.DERIVED_FROM: (RuleId.BASE_MODEL_CHANGED, "base model"),
-    RelationKind.QUANTIZED_FROM: (RuleId.BASE_MODEL_CHANGED, "quantized from"),
-    RelationKind.ADAPTS: (RuleId.BASE_MODEL_CHANGED, "adapted model"),
-    RelationKind.USES_TOKENIZER: (RuleId.TOKENIZER_CHANGED, "tokenizer"),
-    RelationKind.SERVED_BY: (RuleId.PROVIDER_CHANGED, "served by"),
-}
-_RELATION_FIELDS = ("method", "stage", "order", "condition")
-
-_Key = tuple[RelationKind, object, object]
-
-
-def _keyed_relations(
-    relations: tuple[Relation, ...], ids: dict[str, object], side: str
-) -> dict[_Key, Relation]:
-    """Relations by (kind, source identity, target identity); an unmatched endpoint is its
-    own identity on its side."""
-    return {
-        (r.kind, ids.get(r.source, (side, r.source)), ids.get(r.target, (side, r.target))): r
-        for r in relations
-    }
-
-
-def _compare_relations(
-    out: _Collector,
-    pairs: list[tuple[AnyComponent, AnyComponent]],
-) -> None:
-    old_id: dict[str, object] = {}
-    new_id: dict[str, object] = {}
-    for index, (a, b) in enumerate(pairs):
-        old_id[a.ref] = index
-        new_id[b.ref] = index
-
-    old_rel = _keyed_relations(out.old.relations, old_id, "old")
-    new_rel = _keyed_relations(out.new.relations, new_id, "new")
-    if old_rel.keys() == new_rel.keys() and all(
-        _relation_details(old_rel[k]) == _relation_details(new_rel[k]) for k in old_rel
-    ):
-        return
-    removed: dict[tuple[RelationKind, object], list[Relation]] = {}
-    added: dict[tuple[RelationKind, object], list[Relation]] = {}
-    for k, rel in old_rel.items():
-        other = new_rel.get(k)
-        if other is None:
-            removed.setdefault((k[0], k[1]), []).append(rel)
-        elif _relation_details(rel) != _relation_details(other):
-            _relation_fields_changed(out, rel, other)
-    for k, rel in new_rel.items():
-        if k not in old_rel:
-            added.setdefault((k[0], k[1]), []).append(rel)
-    for group_key in sorted(set(removed) & set(added), key=repr):
-        kind = group_key[0]
-        if kind not in _SWAPS or not isinstance(group_key[1], int):
-            continue
-        rule, noun = _SWAPS[kind]
-        gone = removed.pop(group_key)
-        came = added.pop(group_key)
-        source = out.new.component(came[0].source)
-        before = sorted(_label(out.old.component(r.target)) for r in gone)
-        after = sorted(_label(out.new.component(r.target)) for r in came)
-        out.add(
-            rule,
-            _subject_of(source),
-            f"{source.kind.value} {_label(source)}: {noun} {', '.join(before)} -> "
-            f"{', '.join(after)}",
-            old_ref=gone[0].source,
-            new_ref=source.ref,
-            field=kind.value,
-            before=_one_or_list(before),
-            after=_one_or_list(after),
-        )
-    for group in removed.values():
-        for rel in group:
-            _relation_presence(out, rel, present_in_new=False)
-    for group in added.values():
-        for rel in group:
-            _relation_presence(out, rel, present_in_new=True)
-
-
-def _relation_details(rel: Relation) -> tuple[Any, ...]:
-    return (rel.method, rel.stage, rel.order, rel.condition)
-
-
-def _relation_fields_changed(out: _Collector, a: Relation, b: Relation) -> None:
-    source = out.new.component(b.source)
-    target = out.new.component(b.target)
-    for name in _RELATION_FIELDS:
-        x, y = getattr(a, name), getattr(b, name)
-        if x != y:
-            field = f"{b.kind.value}.{name}"
-            ordered = b.kind is RelationKind.ROUTES_TO and name == "order"
-            out.add(
-                RuleId.FALLBACK_ORDER_CHANGED if ordered else RuleId.FIELD_CHANGED,
-                _subject_of(source),
-                f"{source.kind.value} {_label(source)}: {b.kind.value} {target.name} "
-                f"{name} {plain(x)} -> {plain(y)}",
-                old_ref=a.source,
-                new_ref=b.source,
-                field=field,
-                before=plain(x),
-                after=plain(y),
-            )
-
-
-def _relation_presence(out: _Collector, rel: Relation, *, present_in_new: bool) -> None:
-    own = out.new_to_old if present_in_new else out.old_to_new
-    if rel.source not in own:
-        return  # the source itself was added or removed: that change covers its relations
-    bom = out.new if present_in_new else out.old
-    target = bom.component(rel.target)
-    if rel.kind is RelationKind.ROUTES_TO:
-        rule = RuleId.ROUTE_ADDED if present_in_new else RuleId.ROUTE_REMOVED
-    elif rel.target not in own:
-        return  # the target was added or removed: that change covers the relation
-    elif rel.kind is RelationKind.GUARDS:
-        rule = RuleId.GUARD_ADDED if present_in_new else RuleId.GUARD_REMOVED
-    else:
-        rule = RuleId.RELATION_ADDED if present_in_new else RuleId.RELATION_REMOVED
-    if present_in_new:
-        old_ref, new_ref = own[rel.source], rel.source
-    else:
-        old_ref, new_ref = rel.source, own[rel.source]
-    subject = out.new.component(new_ref)
-    verb = "added" if present_in_new else "removed"
-    out.add(
-        rule,
-        _subject_of(subject),
-        f"{subject.kind.value} {_label(subject)}: {rel.kind.value} {_label(target)} {verb}",
-        old_ref=old_ref,
-        new_ref=new_ref,
-        field=rel.kind.value,
-        before=None if present_in_new else _label(target),
-        after=_label(target) if present_in_new else None,
-    )
 
 
 # --- entry point -----------------------------------------------------------------------------
