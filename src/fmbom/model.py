@@ -238,9 +238,11 @@ class Weights(Component):
 
     @property
     def total_size(self) -> int | None:
-        """Sum of the file sizes, or None when any size is unknown."""
+        """Sum of the file sizes, or None when no file is listed or any size is unknown."""
         sizes = [f.size for f in self.files]
-        return None if any(s is None for s in sizes) else sum(s or 0 for s in sizes)
+        if not sizes or any(s is None for s in sizes):
+            return None
+        return sum(s or 0 for s in sizes)
 
 
 @attrs.frozen(kw_only=True, field_transformer=v.named)

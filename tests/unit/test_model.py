@@ -267,7 +267,7 @@ def test_weight_files_must_have_distinct_paths() -> None:
 def test_weights_total_size() -> None:
     files = [WeightFile(path="a", size=3), WeightFile(path="b", size=4)]
     assert Weights(ref="w", name="w", files=files).total_size == 7
-    assert Weights(ref="w", name="w").total_size == 0
+    assert Weights(ref="w", name="w").total_size is None  # no file listed: unknown, not 0
     partly = [WeightFile(path="a", size=3), WeightFile(path="b")]
     assert Weights(ref="w", name="w", files=partly).total_size is None
 
