@@ -6,6 +6,7 @@ import hashlib
 import math
 import re
 from collections.abc import Iterator
+from fractions import Fraction
 from typing import Any, Final
 
 import attrs
@@ -37,8 +38,12 @@ def parse_count(value: str) -> int | None:
     if match is None:
         return None
     number, suffix = match.groups()
-    parsed = float(number) * _SUFFIX.get(suffix.lower(), 1)
-    return int(parsed) if parsed.is_integer() else None
+    # Exact arithmetic: a float loses counts above 2**53 (9007199254740993 read as ...992).
+    try:
+        parsed = Fraction(number) * _SUFFIX.get(suffix.lower(), 1)
+    except ValueError:  # more digits than Python converts
+        return None
+    return int(parsed) if parsed.denominator == 1 else None
 
 
 def as_float(value: Any) -> float | None:

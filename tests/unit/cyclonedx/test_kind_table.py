@@ -22,3 +22,13 @@ def test_the_inverse_is_derived_from_the_table() -> None:
     for entry in read_back:
         assert KIND_OF_TYPE[entry.type] is entry.kind
         assert COMPONENT_TYPE[entry.kind] == entry.type
+
+
+def test_parameter_counts_are_read_exactly() -> None:
+    from fmbom.cyclonedx._read_common import parse_count
+
+    assert parse_count("9007199254740993") == 2**53 + 1  # a float would give 2**53
+    assert parse_count("7B") == 7_000_000_000
+    assert parse_count("1.5k") == 1500
+    assert parse_count("0.5") is None
+    assert parse_count("1" * 5000) is None
