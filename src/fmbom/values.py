@@ -7,6 +7,8 @@ value raises :class:`fmbom.errors.ValidationError` naming the field). Re-exporte
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
 from fmbom import _convert as c
@@ -25,6 +27,9 @@ __all__ = [
 ]
 
 
+_HEX = re.compile("[0-9a-f]*")
+
+
 def _lower(text: str) -> str:
     if not isinstance(text, str):
         raise ValidationError(f"expected a hex string, got {type(text).__name__} {text!r}")
@@ -40,7 +45,7 @@ class Digest:
 
     def __attrs_post_init__(self) -> None:
         expected = self.algorithm.hex_length
-        if len(self.value) != expected or any(c not in "0123456789abcdef" for c in self.value):
+        if len(self.value) != expected or not _HEX.fullmatch(self.value):
             raise ValidationError(
                 f"{self.algorithm.value} digest must be {expected} hex digits, got {self.value!r}",
                 "value",

@@ -66,6 +66,7 @@ __all__ = [
     "loads",
     "merge",
     "problems",
+    "read_parsed",
     "read_sbom",
     "schema_errors",
     "to_cyclonedx_bom",
@@ -368,4 +369,12 @@ def from_json_dict_with_report(
 ) -> tuple[Bom, list[str]]:
     """Like :func:`from_json_dict`, also returning the import warnings."""
     check_tree(document, source)
+    return read_parsed(document, source, validate=validate, strict=strict)
+
+
+def read_parsed(
+    document: dict[str, Any], source: str = "", *, validate: bool = False, strict: bool = False
+) -> tuple[Bom, list[str]]:
+    """Like :func:`from_json_dict_with_report` for a document that the bounded JSON reader
+    parsed (:func:`fmbom._bounded.loads_json` checked its limits already)."""
     return _load(document, None, source, validate=validate, strict=strict, warnings=[])

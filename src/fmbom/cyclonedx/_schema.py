@@ -17,6 +17,7 @@ import re
 from functools import cache
 from typing import Any, NamedTuple
 
+from fmbom.cyclonedx._fastschema import fast_valid
 from fmbom.errors import InputFormatError
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "removal_order",
     "remove_at",
     "repair",
+    "schema_documents",
     "xml_schema_errors",
     "xml_schema_problems",
 ]
@@ -42,9 +44,8 @@ def _resources() -> Any:
 
 
 @cache
-def _json_validator(version: str) -> Any:
-    """The schema of ``version`` compiled to Python code by fastjsonschema (once a process)."""
-    import fastjsonschema
+def schema_documents(version: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The official JSON schema of ``version`` and the sub-schemas it refers to, by file name."""
     from cyclonedx.schema import SchemaVersion
 
     res = _resources()
@@ -53,19 +54,29 @@ def _json_validator(version: str) -> Any:
         with open(path, encoding="utf-8") as handle:  # noqa: PTH123
             return json.load(handle)
 
-    prefix = "http://cyclonedx.org/schema/"
     store = {
-        prefix + "spdx.SNAPSHOT.schema.json": load(res.SPDX_JSON),
-        prefix + "jsf-0.82.SNAPSHOT.schema.json": load(res.JSF),
-        prefix + "cryptography-defs.SNAPSHOT.schema.json": load(res.CRYPTOGRAPHY_DEFS),
+        "spdx.SNAPSHOT.schema.json": load(res.SPDX_JSON),
+        "jsf-0.82.SNAPSHOT.schema.json": load(res.JSF),
+        "cryptography-defs.SNAPSHOT.schema.json": load(res.CRYPTOGRAPHY_DEFS),
     }
+    return load(res.BOM_JSON[SchemaVersion.from_version(version)]), store
+
+
+@cache
+def _json_validator(version: str) -> Any:
+    """The schema of ``version`` compiled to Python code by fastjsonschema (once a process)."""
+    import fastjsonschema
+
+    # fastjsonschema changes the schema it compiles: it gets a copy of its own.
+    schema, files = copy.deepcopy(schema_documents(version))
+    prefix = "http://cyclonedx.org/schema/"
+    store = {prefix + name: document for name, document in files.items()}
 
     def resolve(uri: str) -> Any:
         if uri not in store:
             raise InputFormatError(f"schema reference {uri} is not available offline")
         return store[uri]
 
-    schema = load(res.BOM_JSON[SchemaVersion.from_version(version)])
     unchecked = dict.fromkeys(("iri-reference", "iri", "idn-email", "uri-reference"), _accept)
     return fastjsonschema.compile(
         schema,
@@ -112,6 +123,8 @@ def json_schema_errors(document: Any) -> list[str]:
     version = document.get("specVersion") if isinstance(document, dict) else None
     if version not in _SCHEMA_VERSIONS:
         return [f"$.specVersion: no schema for CycloneDX {version!r}"]
+    if fast_valid(document, lambda rest: _passes(_json_validator(str(version)), rest)):
+        return []
     validator = _json_validator(str(version))
     try:
         validator(document)
@@ -127,6 +140,16 @@ def json_schema_errors(document: Any) -> list[str]:
     except fastjsonschema.JsonSchemaException as error:
         return [f"$: {error}"]
     return []
+
+
+def _passes(validator: Any, document: Any) -> bool:
+    import fastjsonschema
+
+    try:
+        validator(document)
+    except (RecursionError, fastjsonschema.JsonSchemaException):
+        return False
+    return True
 
 
 class SchemaProblem(NamedTuple):
