@@ -326,6 +326,27 @@ def test_every_gptq_field_is_kept(run: Run, data: Data) -> None:
     }
 
 
+def test_a_changed_gptq_setting_is_a_quantization_change(
+    run: Run, data: Data, tmp_path: Path
+) -> None:
+    folder = shutil.copytree(data("genz-70b-gptq"), tmp_path / "genz-70b-gptq")
+    old = run(folder).bom
+    config = folder / "config.json"
+    document = json.loads(config.read_text(encoding="utf-8"))
+    document["quantization_config"]["desc_act"] = False
+    del document["quantization_config"]["sym"]
+    config.write_text(json.dumps(document), encoding="utf-8")
+    changes = [c for c in diff(old, run(folder).bom).changes if c.subject.kind == "weights"]
+    assert sorted((c.rule, c.field) for c in changes) == [
+        ("quantization-changed", "properties.fmbom:scan:quantization:desc_act"),
+        ("quantization-changed", "properties.fmbom:scan:quantization:sym"),
+    ]
+    assert {c.message.split(": ", 1)[1] for c in changes} == {
+        "quantization desc_act true -> false",
+        "quantization sym true -> (none)",
+    }
+
+
 def test_onnx_quantize_config_and_quantized_from(run: Run, data: Data) -> None:
     result = run(data("gte-small-transformersjs"))
     quantized = result.bom.component("weights:onnx/model_quantized.onnx")
