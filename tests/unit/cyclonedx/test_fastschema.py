@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fmbom.cyclonedx import _fastschema, _schema
+from fmbom.cyclonedx._check import check_document
 from tests.profiles import examples
 from tests.property.strategies import cdx_components
 
@@ -122,3 +123,27 @@ def test_real_documents_get_the_same_problems(path: Path, monkeypatch: pytest.Mo
 
 def test_the_real_documents_are_there() -> None:
     assert len(REAL) >= 10
+
+
+@examples(200)
+@given(
+    components=st.lists(cdx_components(), max_size=3), version=st.sampled_from(VERSIONS)
+)
+def test_a_schema_valid_document_passes_the_targeted_checks(
+    components: list[dict[str, Any]], version: str
+) -> None:
+    document = _document(version, components)
+    if _schema.json_schema_errors(document):
+        return
+    checked, notes = check_document(copy.deepcopy(document), version, strict=True)
+    assert notes == []
+    assert checked == document
+
+
+@pytest.mark.parametrize("path", REAL, ids=[p.name for p in REAL])
+def test_real_schema_valid_documents_pass_the_targeted_checks(path: Path) -> None:
+    document = json.loads(path.read_bytes())
+    version = document.get("specVersion")
+    if version not in VERSIONS or _schema.json_schema_errors(document):
+        pytest.skip(f"{path.name}: not schema-valid CycloneDX JSON")
+    assert check_document(copy.deepcopy(document), version, strict=True) == (document, [])
