@@ -58,11 +58,18 @@ def _read(document: dict[str, Any]) -> tuple[Any, list[str]] | str:
 def test_a_document_reads_the_same_with_and_without_the_validators(
     components: list[dict[str, Any]], version: str
 ) -> None:
+    refs = [c["bom-ref"] for c in components if isinstance(c.get("bom-ref"), str)]
     document = {
         "bomFormat": "CycloneDX",
         "specVersion": version,
         "version": 1,
         "components": components,
+        # each component depends on the next one and on itself (refused), the last on a
+        # ref nothing has (dropped with a warning)
+        "dependencies": [
+            {"ref": ref, "dependsOn": [*refs[i + 1 : i + 2], ref, "nowhere"]}
+            for i, ref in enumerate(refs)
+        ],
     }
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_read_common, "TRUSTED", False)

@@ -126,9 +126,7 @@ def test_the_real_documents_are_there() -> None:
 
 
 @examples(200)
-@given(
-    components=st.lists(cdx_components(), max_size=3), version=st.sampled_from(VERSIONS)
-)
+@given(components=st.lists(cdx_components(), max_size=3), version=st.sampled_from(VERSIONS))
 def test_a_schema_valid_document_passes_the_targeted_checks(
     components: list[dict[str, Any]], version: str
 ) -> None:
