@@ -9,9 +9,8 @@ import attrs
 
 from fmbom._formats import Profile
 from fmbom._subject_ref import SubjectRef
-from fmbom._vocabulary import parse_member
 from fmbom.severity import Severity, SeveritySummary
-from fmbom.vocabulary import Vocabulary
+from fmbom.vocabulary import Vocabulary, parse_member
 
 __all__ = ["CheckResult", "Finding", "FindingId", "FindingSubject", "Profile", "Section"]
 
