@@ -338,7 +338,9 @@ def test_an_inline_creation_info_is_read() -> None:
         if element["type"] == "SpdxDocument":
             element["creationInfo"] = {"type": "CreationInfo", "created": "2025-02-03T04:05:06Z"}
     bom, _ = spdx.from_dict(document)
-    assert bom.metadata.timestamp == datetime.datetime(2025, 2, 3, 4, 5, 6, tzinfo=datetime.timezone.utc)
+    assert bom.metadata.timestamp == datetime.datetime(
+        2025, 2, 3, 4, 5, 6, tzinfo=datetime.timezone.utc
+    )
 
 
 def test_a_value_that_is_not_text_is_kept_as_it_is() -> None:
