@@ -7,8 +7,6 @@ value raises :class:`fmbom.errors.ValidationError` naming the field). Re-exporte
 
 from __future__ import annotations
 
-import re
-
 import attrs
 
 from fmbom import _convert as c
@@ -27,9 +25,6 @@ __all__ = [
 ]
 
 
-_HEX = re.compile("[0-9a-f]*")
-
-
 def _lower(text: str) -> str:
     if not isinstance(text, str):
         raise ValidationError(f"expected a hex string, got {type(text).__name__} {text!r}")
@@ -45,7 +40,8 @@ class Digest:
 
     def __attrs_post_init__(self) -> None:
         expected = self.algorithm.hex_length
-        if len(self.value) != expected or not _HEX.fullmatch(self.value):
+        # strip() removes hex digits from both ends: anything left is not a hex digit
+        if len(self.value) != expected or self.value.strip("0123456789abcdef"):
             raise ValidationError(
                 f"{self.algorithm.value} digest must be {expected} hex digits, got {self.value!r}",
                 "value",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from fmbom._canonical import native_text
 from fmbom._formats import OutputFormat
 from fmbom.cli._common import (
     EXIT_FAILED,
@@ -19,6 +20,9 @@ from fmbom.cli._common import (
     printable,
 )
 from fmbom.vocabulary import HashAlgorithm
+
+if TYPE_CHECKING:
+    from fmbom._rescan import ScanMemo
 
 
 def register(subparsers: Any, summary: str) -> None:
@@ -99,12 +103,34 @@ def _size(count: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fmbom.scan import scan
-
     if args.workers is not None and args.workers < 1:
         raise CliError("--workers must be at least 1")
     if args.spec_version is not None and args.format == OutputFormat.NATIVE:
         raise CliError("--spec-version applies only to the cyclonedx formats")
+    memo = _memo(args)
+    replayed = memo.replay() if memo is not None else None
+    text, problems = replayed if replayed is not None else _scan(args, memo)
+    for problem in problems:
+        sys.stderr.write(f"fmbom: {printable(problem)}\n")
+    emit(args, text if text.endswith("\n") else text + "\n")
+    return EXIT_FAILED if args.strict and problems else EXIT_OK
+
+
+def _memo(args: argparse.Namespace) -> ScanMemo | None:
+    """The memo of this scan's native output, unless the hash cache is off or the output
+    is not native (see :mod:`fmbom._rescan`)."""
+    if args.no_cache or args.format != OutputFormat.NATIVE:
+        return None
+    from fmbom._rescan import ScanMemo
+
+    return ScanMemo.of(args.path, args.cache_dir, args.algorithm, args.name, args.version)
+
+
+def _scan(args: argparse.Namespace, memo: ScanMemo | None) -> tuple[str, list[str]]:
+    from fmbom.io import dumps_bom
+    from fmbom.scan import scan
+
+    tree = memo.fingerprint() if memo is not None else None
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
         result = scan(
@@ -120,10 +146,13 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
-    for problem in result.problems:
-        sys.stderr.write(f"fmbom: {printable(str(problem))}\n")
-    from fmbom.io import dumps_bom
+    problems = [str(problem) for problem in result.problems]
+    if memo is None:
+        return dumps_bom(result.bom, args.format, spec_version=args.spec_version), problems
+    from fmbom import native
 
-    text = dumps_bom(result.bom, args.format, spec_version=args.spec_version)
-    emit(args, text if text.endswith("\n") else text + "\n")
-    return EXIT_FAILED if args.strict and result.problems else EXIT_OK
+    document = native.to_dict(result.bom)
+    failure = memo.remember(tree, document, problems)
+    if failure is not None:
+        sys.stderr.write(f"fmbom: warning: {printable(failure)}\n")
+    return native_text(document), problems

@@ -9,6 +9,7 @@ XSD support, each schema also parsed once per process.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import copy
 import datetime
@@ -18,7 +19,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from fmbom.cyclonedx._fastschema import fast_valid
-from fmbom.errors import InputFormatError
+from fmbom.errors import InputFormatError, Problem
 
 __all__ = [
     "SchemaProblem",
@@ -240,12 +241,35 @@ def _problem(error: Any) -> SchemaProblem:
     return SchemaProblem(_where(("$", *location)), _message(chosen.message), location)
 
 
+#: A key as jsonschema quotes it in "Additional properties are not allowed" (Python's repr).
+_QUOTED_KEY = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def _unexpected_keys(message: str) -> list[str] | None:
+    """The keys an "Additional properties" message names, or None for another message."""
+    extra = re.fullmatch(
+        r"Additional properties are not allowed \((.*) (?:was|were) unexpected\)",
+        message,
+        re.DOTALL,
+    )
+    if extra is None:
+        return None
+    keys: list[str] = []
+    for token in _QUOTED_KEY.findall(extra.group(1)):
+        with contextlib.suppress(ValueError, SyntaxError):
+            key = ast.literal_eval(token)
+            if isinstance(key, str):
+                keys.append(key)
+    return keys
+
+
 def prune(document: dict[str, Any], problems: list[SchemaProblem]) -> dict[str, Any]:
     """A copy of ``document`` without the values the problems point at.
 
     An object with an unexpected key loses that key; any other offending value is removed
     from its object or array. The copy is validated again until it is valid, so removing a
-    required value removes the object that needed it.
+    required value removes the object that needed it. A round that changes nothing removes
+    the offending objects whole, so every round makes progress.
     """
     fixed = copy.deepcopy(document)
     for _ in range(64):
@@ -254,20 +278,29 @@ def prune(document: dict[str, Any], problems: list[SchemaProblem]) -> dict[str, 
         removals: list[tuple[str | int, ...]] = []
         for problem in problems:
             if not problem.location:
-                raise InputFormatError(f"{problem.path}: {problem.message}")
-            extra = re.fullmatch(
-                r"Additional properties are not allowed \((.*) (?:was|were) unexpected\)",
-                problem.message,
-            )
-            if extra:
-                keys = re.findall(r"'((?:[^'\\]|\\.)*)'", extra.group(1))
+                raise InputFormatError(problem.message, path=problem.path)
+            keys = _unexpected_keys(problem.message)
+            if keys:
                 removals.extend((*problem.location, key) for key in keys)
             else:
                 removals.append(problem.location)
+        before = _canonical(fixed)
         for location in sorted(set(removals), key=removal_order, reverse=True):
             remove_at(fixed, location)
+        if _canonical(fixed) == before:
+            for location in sorted({p.location for p in problems}, key=removal_order, reverse=True):
+                remove_at(fixed, location)
         problems = json_schema_problems(fixed)
-    raise InputFormatError("the document cannot be repaired")  # pragma: no cover
+    first = problems[0]
+    raise InputFormatError(  # pragma: no cover - every round removes something
+        f"cannot be made valid by removing values: {first.message}",
+        path=first.path,
+        problems=[Problem(p.path, p.message) for p in problems],
+    )
+
+
+def _canonical(document: Any) -> str:
+    return json.dumps(document, sort_keys=True, ensure_ascii=False)
 
 
 def removal_order(location: tuple[str | int, ...]) -> tuple[tuple[int, str], ...]:
