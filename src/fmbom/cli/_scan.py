@@ -35,7 +35,9 @@ def register(subparsers: Any) -> None:
             "does not exist or cannot be scanned."
         ),
     )
-    parser.add_argument("path", metavar="PATH", help="model directory or file to scan")
+    parser.add_argument(
+        "path", metavar="PATH", help="model directory or file to scan (ROOT with --each)"
+    )
     add_bom_format(parser, OutputFormat.NATIVE)
     parser.add_argument(
         "--algorithm",
@@ -58,6 +60,23 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--name", default=None, help="name of the release (default: PATH's name)")
     parser.add_argument("--version", default=None, help="version of the release")
     parser.add_argument("--strict", action="store_true", help="exit 1 when any file had a problem")
+    parser.add_argument(
+        "--each",
+        action="store_true",
+        help=(
+            "scan every model, adapter and dataset folder under ROOT: one native BOM per unit "
+            "and index.json in the folder -o names; exit 1 when a unit could not be scanned"
+        ),
+    )
+    parser.add_argument(
+        "--executor",
+        default="thread",
+        metavar="NAME",
+        help=(
+            "with --each, where hashing runs: thread, process, dask-local or dask://HOST:PORT "
+            "(default: thread; Dask needs fmbom[dask])"
+        ),
+    )
     add_output(parser)
     parser.set_defaults(run=run)
 
@@ -103,6 +122,12 @@ def run(args: argparse.Namespace) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise CliError("--workers must be at least 1")
+    if args.each:
+        from fmbom.cli._fleet import run_each
+
+        return run_each(args)
+    if args.executor != "thread":
+        raise CliError("--executor applies to --each")
     if args.spec_version is not None and args.format == OutputFormat.NATIVE:
         raise CliError("--spec-version applies only to the cyclonedx formats")
     bar = _ProgressBar() if sys.stderr.isatty() else None
