@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fmbom.cli._common import (
     EXIT_FAILED,
@@ -19,6 +19,9 @@ from fmbom.cli._common import (
 )
 from fmbom.io import OutputFormat
 from fmbom.vocabulary import HashAlgorithm
+
+if TYPE_CHECKING:
+    from fmbom.scan import ScanResult
 
 
 def register(subparsers: Any) -> None:
@@ -36,7 +39,12 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument(
-        "path", metavar="PATH", help="model directory or file to scan (ROOT with --each)"
+        "path",
+        metavar="PATH",
+        help=(
+            "model directory or file to scan, or a URL (http(s)://, s3://, gs://, hf://, ... "
+            "through fsspec; needs fmbom[remote]); ROOT with --each"
+        ),
     )
     add_bom_format(parser, OutputFormat.NATIVE)
     parser.add_argument(
@@ -117,9 +125,36 @@ def _size(count: int) -> str:
     return f"{value:.1f} TiB"
 
 
-def run(args: argparse.Namespace) -> int:
+def _scan(args: argparse.Namespace, bar: _ProgressBar | None) -> ScanResult:
+    """The scan of PATH: a local file or folder, or a URL read through fsspec."""
+    from fmbom.fleet._remote import is_url
+
+    if is_url(args.path):
+        from fmbom.fleet import scan_url
+
+        return scan_url(
+            args.path,
+            algorithm=args.algorithm,
+            workers=args.workers,
+            progress=bar,
+            name=args.name,
+            version=args.version,
+        )
     from fmbom.scan import scan
 
+    return scan(
+        args.path,
+        algorithm=args.algorithm,
+        use_cache=not args.no_cache,
+        cache_dir=args.cache_dir,
+        workers=args.workers,
+        progress=bar,
+        name=args.name,
+        version=args.version,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise CliError("--workers must be at least 1")
     if args.each:
@@ -132,16 +167,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--spec-version applies only to the cyclonedx formats")
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
-        result = scan(
-            args.path,
-            algorithm=args.algorithm,
-            use_cache=not args.no_cache,
-            cache_dir=args.cache_dir,
-            workers=args.workers,
-            progress=bar,
-            name=args.name,
-            version=args.version,
-        )
+        result = _scan(args, bar)
     finally:
         if bar is not None:
             bar.close()

@@ -6,7 +6,8 @@ a card with front matter is a unit, and in a tree without a marker at its top ev
 holding weights is one. A fleet unit is the top-most such folder: a unit inside another one
 (an adapter kept in its model's folder) belongs to the outer unit's BOM, exactly as a single
 scan of the outer folder records it. Every repository of a Hugging Face hub cache
-(``models--ORG--NAME``, ``datasets--ORG--NAME``) is a unit. A weights file lying loose at
+(``models--ORG--NAME``, ``datasets--ORG--NAME``) is a unit; the cache root's own ``.locks/``
+and ``version.txt`` are bookkeeping, not content. A weights file lying loose at
 the top is a unit of its own. Any other file outside every unit is reported, not dropped.
 """
 
@@ -63,6 +64,9 @@ def discover_units(found: Sequence[FoundFile], *, root_is_unit: bool) -> Discove
             units.add(repo)
         else:
             rest.append(item)
+    if units:
+        # a hub cache root's own bookkeeping: download locks and the cache layout version
+        rest = [f for f in rest if not f.rel.startswith(".locks/") and f.rel != "version.txt"]
     records = [FileRecord(found=item) for item in rest]
     grouped = group_units(records)
     tops = {u for u in grouped if u and not any(a in grouped for a in ancestors(u))}

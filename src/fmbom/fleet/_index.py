@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -201,8 +200,3 @@ def read_index(folder: str | Path) -> FleetIndex:
     if len(set(ids)) != len(ids):
         raise InputFormatError("a unit is listed twice", source=source)
     return FleetIndex(root=root, units=units, problems=problems)
-
-
-def unit_lines(units: Sequence[FleetUnit]) -> list[str]:
-    """One line per unit problem, for stderr."""
-    return [f"{u.unit}: {p}" for u in units for p in u.problems]

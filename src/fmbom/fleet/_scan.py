@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import stat
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -29,6 +30,7 @@ from fmbom.fleet._index import (
     dumps_index,
     read_index,
 )
+from fmbom.fleet._remote import is_url
 from fmbom.fleet._work import ExecutorRunner
 from fmbom.model import HashAlgorithm
 from fmbom.scan._cache import HashCache
@@ -137,21 +139,31 @@ def scan_each(
     cache_dir: str | os.PathLike[str] | None = None,
     workers: int | None = None,
     progress: FleetProgress | None = None,
+    storage_options: Mapping[str, Any] | None = None,
 ) -> FleetResult:
     """Scan every model, adapter and dataset unit under ``root`` (a folder or a URL).
 
     ``executor`` runs the hashing: any :class:`concurrent.futures.Executor` (a thread or
     process pool, ``dask.distributed.Client(...).get_executor()``, ...); by default a pool of
     ``workers`` threads. The result is the same whatever the executor. ``use_cache`` and
-    ``cache_dir`` are the single scan's hash cache, shared by all units. A unit that cannot be
+    ``cache_dir`` are the single scan's hash cache, shared by all units (local files only);
+    ``storage_options`` go to fsspec for a URL (see :func:`scan_url`). A unit that cannot be
     scanned is listed with its error; only a ``root`` that cannot be listed raises
     :class:`ScanError`.
     """
     algo = algorithm if isinstance(algorithm, HashAlgorithm) else HashAlgorithm.parse(algorithm)
     timestamp = scan_timestamp()
     text = os.fspath(root)
-    ids, problems = _local_units(Path(text))
-    cache = HashCache(cache_dir) if use_cache else None
+    remote = None
+    if is_url(text):
+        from fmbom.fleet._remote import RemoteTree
+
+        remote = RemoteTree.open(text, storage_options)
+        text = remote.url
+        ids, problems = remote.units()
+    else:
+        ids, problems = _local_units(Path(text))
+    cache = HashCache(cache_dir) if use_cache and remote is None else None
     lock = threading.Lock()
     state = {"units": 0, "bytes": 0}
 
@@ -168,7 +180,10 @@ def scan_each(
     def scan_one(unit: str) -> UnitScan:
         source = text if unit == "." else _join(text, unit)
         try:
-            result = scan(source, algorithm=algo, use_cache=False, runner=runner)
+            if remote is not None:
+                result = remote.scan(unit, algorithm=algo, runner=runner)
+            else:
+                result = scan(source, algorithm=algo, use_cache=False, runner=runner)
         except ScanError as error:
             outcome = UnitScan(unit=unit, source=source, error=error)
         else:
@@ -197,13 +212,8 @@ def scan_each(
     )
 
 
-def _is_url(text: str) -> bool:
-    scheme, sep, _ = text.partition("://")
-    return bool(sep) and scheme.replace("+", "").replace("-", "").isalnum()
-
-
 def _join(root: str, unit: str) -> str:
-    return root.rstrip("/") + "/" + unit if _is_url(root) else str(Path(root) / unit)
+    return root.rstrip("/") + "/" + unit if is_url(root) else str(Path(root) / unit)
 
 
 def write_fleet(result: FleetResult, folder: str | os.PathLike[str]) -> FleetIndex:
@@ -219,7 +229,7 @@ def write_fleet(result: FleetResult, folder: str | os.PathLike[str]) -> FleetInd
     out = Path(folder)
     if out.exists() and not out.is_dir():
         raise WriteError("not a directory", source=str(out))
-    if not _is_url(result.root):
+    if not is_url(result.root):
         real_root = os.path.realpath(result.root)
         real_out = os.path.realpath(out)
         if real_out == real_root or real_out.startswith(real_root.rstrip(os.sep) + os.sep):

@@ -12,6 +12,7 @@ builds does not depend on which executor hashed or in which order the tasks fini
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, as_completed
@@ -27,6 +28,7 @@ __all__ = [
     "BATCH_FILES",
     "LARGE_FILE",
     "ExecutorRunner",
+    "describe_error",
     "hash_local_batch",
     "hash_remote_batch",
     "plan_batches",
@@ -67,14 +69,18 @@ def hash_remote_batch(filesystem: Any, paths: Sequence[str], algorithm: str) -> 
                 while chunk := handle.read(BUFFER_SIZE):
                     hasher.update(chunk)
         except Exception as error:  # noqa: BLE001 - any transport error is this file's problem
-            results.append((None, _transport_error(error)))
+            results.append((None, describe_error(error)))
             continue
         results.append((hasher.hexdigest(), None))
     return results
 
 
-def _transport_error(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
+_USERINFO: Final = re.compile(r"//[^/@\s]+@")
+
+
+def describe_error(error: BaseException) -> str:
+    """``Type: first line`` of an error, any ``//user:password@`` of a URL in it removed."""
+    text = _USERINFO.sub("//", str(error)).strip().splitlines()
     return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
 
 
@@ -134,6 +140,11 @@ class ExecutorRunner:
         pending: list[int] = []
         stats: dict[int, os.stat_result] = {}
         for index, job in enumerate(jobs):
+            published = getattr(job.path, "published", None)
+            if published is not None and algorithm is HashAlgorithm.SHA256:
+                # the store publishes the file's SHA-256: recorded without downloading it
+                outcomes[index] = HashOutcome(job=job, digest=published)
+                continue
             stat = self._stat(job)
             if stat is not None:
                 stats[index] = stat
@@ -155,7 +166,7 @@ class ExecutorRunner:
                 except Exception as error:  # noqa: BLE001 - a worker's failure, any kind
                     raise ScanError(
                         f"{jobs[indexes[0]].path}: the executor failed to hash it: "
-                        f"{_transport_error(error)}"
+                        f"{describe_error(error)}"
                     ) from None
                 for index, (digest, problem) in zip(indexes, results, strict=True):
                     job = jobs[index]

@@ -188,6 +188,25 @@ def test_bad_index_files_are_one_line_errors(
     assert str(other) in err
 
 
+def test_index_that_is_a_folder_or_lists_a_unit_twice(before: Path, tmp_path: Path) -> None:
+    odd = tmp_path / "odd"
+    (odd / "index.json").mkdir(parents=True)
+    with pytest.raises(InputFormatError, match="cannot read"):
+        diff_fleets(before, odd)
+    document = json.loads((before / "index.json").read_text())
+    document["units"].append(document["units"][0])
+    twice = tmp_path / "twice"
+    twice.mkdir()
+    (twice / "index.json").write_text(json.dumps(document))
+    with pytest.raises(InputFormatError, match="a unit is listed twice"):
+        diff_fleets(before, twice)
+    document["units"] = []
+    document["problems"] = 3
+    (twice / "index.json").write_text(json.dumps(document))
+    with pytest.raises(InputFormatError, match=r"\$.problems: not a list"):
+        diff_fleets(before, twice)
+
+
 def test_a_folder_and_a_file_cannot_be_compared(
     before: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

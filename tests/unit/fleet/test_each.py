@@ -30,7 +30,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 def _expected_units(root: Path) -> list[str]:
     units = []
-    for child in sorted(root.iterdir()):
+    for child in sorted(p for p in root.iterdir() if p.is_dir()):
         if child.name == "datasets":
             units += [f"datasets/{d.name}" for d in sorted(child.iterdir())]
         else:
@@ -82,6 +82,9 @@ def test_thread_and_process_executors_write_identical_folders(
 
 
 def test_hub_cache_root_is_a_fleet_of_its_repositories(hub: Path, tmp_path: Path) -> None:
+    (hub / ".locks" / "models--acme--other-tiny").mkdir(parents=True)
+    (hub / ".locks" / "models--acme--other-tiny" / ("a" * 64 + ".lock")).write_text("")
+    (hub / "version.txt").write_text("1")
     result = scan_each(hub, use_cache=False)
     assert [u.unit for u in result.units] == [
         "models--acme--other-tiny",
@@ -242,6 +245,7 @@ def test_cli_writes_the_folder_and_reports_problems(
     registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
+    (registry / "NOTES.txt").write_text("by hand\n")
     code = main(["scan", str(registry), "--each", "-o", str(out), "--no-cache"])
     _, err = capsys.readouterr()
     assert code == 0
@@ -250,7 +254,11 @@ def test_cli_writes_the_folder_and_reports_problems(
     assert [u["unit"] for u in index["units"]] == _expected_units(registry)
     lines = err.splitlines()
     expected = sum(len(u["problems"]) for u in index["units"])
-    assert len(lines) == expected > 0
+    assert len(lines) == expected + 1
+    assert (
+        lines[0]
+        == "fmbom: NOTES.txt: warning: is in no model, adapter or dataset folder; not scanned"
+    )
     assert all(line.startswith("fmbom: ") for line in lines)
     for unit in index["units"]:
         read_bom(out / unit["bom"])
@@ -309,3 +317,51 @@ def test_cli_bad_root_and_bad_outdir_are_one_line_errors(
         assert len(err.splitlines()) == 1, err
         assert where in err
     assert afile.read_text() == "x"
+
+
+def test_progress_line_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    from fmbom.cli._fleet import _FleetProgress
+
+    bar = _FleetProgress()
+    bar(1, 2, 3 << 20)
+    bar(2, 2, 5 << 20)
+    bar.close()
+    err = capsys.readouterr().err
+    assert "\runits 1/2  hashed 3.0 MiB  " in err
+    assert "\runits 2/2  hashed 5.0 MiB  " in err
+    assert err.endswith("\r\x1b[K")
+
+
+def test_process_executor_and_its_start_method(
+    registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    from fmbom.fleet import _executors
+
+    with _executors.open_executor("process", workers=1) as pool:
+        result = scan_each(registry / "fasttext", executor=pool, use_cache=False)
+    # a folder without a marker: its loose weights file is a unit, its LICENSE is reported
+    assert [u.unit for u in result.units] == ["model.bin"]
+    assert result.bytes_hashed == (registry / "fasttext" / "model.bin").stat().st_size
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert _executors._process_context().get_start_method() == "spawn"
+
+
+def test_missing_dask_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from fmbom.fleet._executors import open_executor
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ScanError, match=r"pip install 'fmbom\[dask\]'"):  # noqa: SIM117
+        with open_executor("dask-local"):
+            pass  # pragma: no cover
+
+
+def test_a_cache_that_cannot_be_saved_is_a_problem(registry: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be")
+    result = scan_each(registry / "gguf", cache_dir=blocked)
+    assert [p.path for p in result.problems] == ["."]
+    assert "cannot write the hash cache" in result.problems[0].message
