@@ -15,7 +15,7 @@ with their refs rewritten; a ref two different components use is made unique.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final
 
 import attrs
@@ -82,13 +82,21 @@ def _shown(value: object) -> str:
     return repr(getattr(value, "value", value))
 
 
+_DEFAULTS: Final[dict[type[Component], dict[str, object]]] = {}
+
+
 def _defaults(cls: type[Component]) -> dict[str, object]:
+    """Each field's default value (None where there is none), computed once per class."""
+    cached = _DEFAULTS.get(cls)
+    if cached is not None:
+        return cached
     found: dict[str, object] = {}
     for field in attrs.fields(cls):
         default = field.default
         if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
             default = default.factory()
         found[field.name] = None if default is attrs.NOTHING else default
+    _DEFAULTS[cls] = found
     return found
 
 
@@ -210,7 +218,9 @@ class _Composer:
         source, target = mapping.get(relation.source), mapping.get(relation.target)
         if source is None or target is None or source == target:
             return
-        moved = attrs.evolve(relation, source=source, target=target)
+        moved = relation
+        if (source, target) != (relation.source, relation.target):
+            moved = attrs.evolve(relation, source=source, target=target)
         found = self.relations.get(moved.key)
         if found is None:
             self.relations[moved.key] = moved
@@ -235,22 +245,44 @@ def _relation_text(relation: Relation) -> str:
     return ", ".join(details) or "no details"
 
 
-def _link_key_candidates(model: Model, models: Sequence[Model]) -> tuple[list[Model], str]:
-    if model.purl:
-        found = [m for m in models if m.purl == model.purl]
-        if found:
-            return found, "package URL"
-    pages = {r.url.rstrip("/").lower() for r in model.external_references}
-    if pages:
-        found = [
-            m for m in models if pages & {r.url.rstrip("/").lower() for r in m.external_references}
-        ]
-        if found:
-            return found, "web page"
-    wanted = model.name.strip().lower()
-    served = (model.property(SERVED) or "").strip().lower()
-    found = [m for m in models if m.name.strip().lower() in {wanted, served.rpartition("/")[2]}]
-    return found, "name"
+def _page_keys(model: Model) -> set[str]:
+    return {r.url.rstrip("/").lower() for r in model.external_references}
+
+
+class _Described:
+    """The models that describe served ones, indexed by package URL, web page and name, so each
+    served model finds its candidates without a pass over every model."""
+
+    def __init__(self, models: Sequence[Model]) -> None:
+        self.models = models
+        self.by_purl: dict[str, list[int]] = {}
+        self.by_page: dict[str, list[int]] = {}
+        self.by_name: dict[str, list[int]] = {}
+        for position, model in enumerate(models):
+            if model.purl:
+                self.by_purl.setdefault(model.purl, []).append(position)
+            for page in _page_keys(model):
+                self.by_page.setdefault(page, []).append(position)
+            self.by_name.setdefault(model.name.strip().lower(), []).append(position)
+
+    def candidates(self, model: Model, keep: Callable[[Model], bool]) -> tuple[list[Model], str]:
+        """The models ``model`` names, in their original order, by the first key that finds
+        any: package URL, then web page, then name (its own or the served name's last part)."""
+        if model.purl:
+            found = self._kept(self.by_purl.get(model.purl, ()), keep)
+            if found:
+                return found, "package URL"
+        pages = _page_keys(model)
+        if pages:
+            found = self._kept({p for page in pages for p in self.by_page.get(page, ())}, keep)
+            if found:
+                return found, "web page"
+        served = (model.property(SERVED) or "").strip().lower()
+        names = {model.name.strip().lower(), served.rpartition("/")[2]}
+        return self._kept({p for name in names for p in self.by_name.get(name, ())}, keep), "name"
+
+    def _kept(self, positions: Iterable[int], keep: Callable[[Model], bool]) -> list[Model]:
+        return [self.models[p] for p in sorted(positions) if keep(self.models[p])]
 
 
 def compose(boms: Sequence[Bom], *, subject: Subject | None = None) -> ComposeResult:
@@ -286,26 +318,35 @@ def compose(boms: Sequence[Bom], *, subject: Subject | None = None) -> ComposeRe
 
 
 def _link_served(composer: _Composer) -> tuple[list[Link], list[str]]:
-    described = [
-        c
-        for c in composer.components.values()
-        if isinstance(c, Model) and c.property(SERVED) is None
-    ]
+    described = _Described(
+        [
+            c
+            for c in composer.components.values()
+            if isinstance(c, Model) and c.property(SERVED) is None
+        ]
+    )
     links: list[Link] = []
     unlinked: list[str] = []
+    moved: dict[str, str] = {}
     for ref, component in list(composer.components.items()):
         if not isinstance(component, Model) or component.property(SERVED) is None:
             continue
-        others = [m for m in described if composer.origin.get(m.ref) != composer.origin.get(ref)]
-        found, by = _link_key_candidates(component, others)
+        origin = composer.origin.get(ref)
+
+        def other_part(model: Model, origin: int | None = origin) -> bool:
+            return composer.origin.get(model.ref) != origin
+
+        found, by = described.candidates(component, other_part)
         if len(found) != 1:
             unlinked.append(ref)
             continue
         target = found[0].ref
         composer.merge(target, _as_described(component, found[0]), composer.origin.get(ref, 0))
         del composer.components[ref]
-        _repoint(composer, ref, target)
+        moved[ref] = target
         links.append(Link(served=ref, model=target, by=by))
+    if moved:
+        _repoint(composer, moved)
     return links, unlinked
 
 
@@ -321,16 +362,21 @@ def _as_described(served: Model, described: Model) -> Model:
     )
 
 
-def _repoint(composer: _Composer, old: str, new: str) -> None:
-    moved: dict[tuple[str, str, str], Relation] = {}
+def _repoint(composer: _Composer, moved: dict[str, str]) -> None:
+    """Point the relations of linked served models at the models that describe them (the
+    targets are never linked themselves); a relation that becomes a duplicate of an earlier
+    one, or points at its own source, is dropped."""
+    relations: dict[tuple[str, str, str], Relation] = {}
     for relation in composer.relations.values():
-        source = new if relation.source == old else relation.source
-        target = new if relation.target == old else relation.target
+        source = moved.get(relation.source, relation.source)
+        target = moved.get(relation.target, relation.target)
         if source == target:
             continue
-        changed = attrs.evolve(relation, source=source, target=target)
-        moved.setdefault(changed.key, changed)
-    composer.relations = moved
+        pointed = relation
+        if (source, target) != (relation.source, relation.target):
+            pointed = attrs.evolve(relation, source=source, target=target)
+        relations.setdefault(pointed.key, pointed)
+    composer.relations = relations
 
 
 def _metadata(boms: Iterable[Bom], subject: Subject | None) -> BomMetadata:

@@ -141,7 +141,7 @@ def loads_bom_with_report(
     if kind == "spdx3-json":
         from fmbom import spdx
 
-        return spdx.from_dict(document, source)
+        return spdx.from_dict(document, source, strict=strict)
     from fmbom import cyclonedx
 
     return cyclonedx.from_json_dict_with_report(document, source=source, strict=strict)

@@ -74,6 +74,19 @@ class Vocabulary(str, Enum):
         raise ValidationError(f"expected one of {known}; got {value!r}", field)
 
 
+def parse_member(cls: type[V], text: str | V, noun: str) -> V:
+    """The member of ``cls`` whose value is ``text``; a :class:`ValidationError` (a
+    ``ValueError``) naming the ``noun`` and the known values otherwise. Used by the ids of
+    diff rules and check findings, whose lists are long and shown sorted."""
+    if isinstance(text, cls):
+        return text
+    try:
+        return cls(text)
+    except ValueError:
+        known = ", ".join(sorted(str(member.value) for member in cls))
+        raise ValidationError(f"unknown {noun} {text!r} (known: {known})") from None
+
+
 class ComponentKind(Vocabulary):
     """The nine kinds of component; the ``kind`` tag of every serialized component."""
 

@@ -8,10 +8,9 @@ from enum import Enum
 import attrs
 
 from fmbom._subject_ref import SubjectRef
-from fmbom._vocabulary import parse_member
 from fmbom.errors import ValidationError
 from fmbom.severity import Severity, SeveritySummary
-from fmbom.vocabulary import Vocabulary
+from fmbom.vocabulary import Vocabulary, parse_member
 
 __all__ = ["CheckResult", "Finding", "FindingId", "FindingSubject", "Profile", "Section"]
 

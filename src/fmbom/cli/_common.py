@@ -119,8 +119,9 @@ def add_strict(parser: argparse.ArgumentParser) -> None:
         "--strict",
         action="store_true",
         help=(
-            "refuse a CycloneDX document that is not valid against its schema "
-            "(by default it is read best effort, with one warning per problem)"
+            "refuse a CycloneDX document that is not valid against its schema, or an SPDX 3 "
+            "document that deviates from SPDX 3.0.1 (by default it is read best effort, with "
+            "one warning per problem)"
         ),
     )
 

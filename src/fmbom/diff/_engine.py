@@ -293,6 +293,21 @@ _PROPERTY_RULES = {
     "fmbom:quantization": (RuleId.QUANTIZATION_CHANGED, "quantization"),
     "fmbom:routing-strategy": (RuleId.ROUTING_STRATEGY_CHANGED, "routing strategy"),
 }
+#: Property name prefixes whose change has a rule of its own: the settings of a quantization
+#: config that ``Quantization`` has no field for (GPTQ ``desc_act``, ``sym``, ...).
+_PROPERTY_PREFIX_RULES = {
+    "fmbom:scan:quantization:": (RuleId.QUANTIZATION_CHANGED, "quantization"),
+}
+
+
+def _property_rule(name: str) -> tuple[RuleId, str] | None:
+    ruled = _PROPERTY_RULES.get(name)
+    if ruled is not None:
+        return ruled
+    for prefix, (rule, noun) in _PROPERTY_PREFIX_RULES.items():
+        if name.startswith(prefix):
+            return rule, f"{noun} {name.removeprefix(prefix)}"
+    return None
 
 
 def _compare_properties(p: _Pair) -> None:
@@ -300,11 +315,11 @@ def _compare_properties(p: _Pair) -> None:
     b = _grouped_properties(p.b)
     for name in sorted(set(a) | set(b)):
         x, y = a.get(name), b.get(name)
-        ruled = _PROPERTY_RULES.get(name)
+        ruled = _property_rule(name)
         if x != y and ruled is not None:
             before = None if x is None else _one_or_list(x)
             after = None if y is None else _one_or_list(y)
-            what = f"{ruled[1]} {before} -> {after}"
+            what = f"{ruled[1]} {_or_none(before)} -> {_or_none(after)}"
             p.add(ruled[0], what, field=f"properties.{name}", before=before, after=after)
         elif x != y:
             p.field_changed(

@@ -11,9 +11,8 @@ from typing import Final
 
 import attrs
 
-from fmbom._vocabulary import parse_member
 from fmbom.severity import Severity
-from fmbom.vocabulary import Vocabulary
+from fmbom.vocabulary import Vocabulary, parse_member
 
 __all__ = ["RULES", "RuleId", "RuleInfo", "mirror_rule", "rule_id"]
 

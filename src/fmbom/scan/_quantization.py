@@ -19,17 +19,39 @@ from fmbom.scan._weights import quantized_sources
 __all__ = ["add_weights", "unit_quantization"]
 
 
+_STANDALONE: tuple[str, ...] = ("quantize_config.json", "quant_config.json")
+
+
 def _quantization_source(
     unit: UnitScope, config: Mapping[str, Any]
 ) -> tuple[Mapping[str, Any], str, str] | None:
-    source = config.get("quantization_config")
-    if isinstance(source, dict):
-        return source, "config.json", "quantization_config"
-    for name in ("quantize_config.json", "quant_config.json"):
+    """The quantization settings of the unit: ``config.json``'s ``quantization_config``, or a
+    standalone ``quantize_config.json`` / ``quant_config.json``. When both state settings, the
+    keys only the standalone file has are kept too, and each key they state differently is a
+    scan problem (``config.json``'s value is the one used, as transformers does)."""
+    standalone: tuple[dict[str, Any], str] | None = None
+    for name in _STANDALONE:
         document = unit.json(name)
-        if isinstance(document, dict):
-            return document, name, "(whole file)"
-    return None
+        if isinstance(document, dict) and "per_model_config" not in document:
+            standalone = document, name
+            break
+    source = config.get("quantization_config")
+    if not isinstance(source, dict):
+        if standalone is None:
+            return None
+        return standalone[0], standalone[1], "(whole file)"
+    if standalone is None:
+        return source, "config.json", "quantization_config"
+    other, name = standalone
+    for key in sorted(set(source) & set(other)):
+        if source[key] != other[key]:
+            unit.state.warn(
+                unit.where,
+                f"config.json quantization_config and {name} disagree on {key!r} "
+                f"({json.dumps(source[key])} vs {json.dumps(other[key])}); "
+                "config.json's value is used",
+            )
+    return {**other, **source}, "config.json", "quantization_config"
 
 
 def unit_quantization(

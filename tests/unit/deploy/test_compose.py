@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 
 from fmbom import Bom, native
@@ -14,6 +15,7 @@ from fmbom.cyclonedx import dumps as cdx_dumps
 from fmbom.cyclonedx import schema_errors
 from fmbom.errors import BomValidationError, ValidationError
 from fmbom.model import (
+    ExternalReference,
     InferenceProvider,
     Model,
     ModelRole,
@@ -198,3 +200,75 @@ def test_compose_cli_reports_conflicts_and_bad_input(
     assert main(["compose", paths[0], str(broken), "-o", str(out)]) == 2
     assert capsys.readouterr().err.startswith("fmbom: error: ")
     assert not out.exists()
+
+
+def _served(ref: str, name: str, **fields: object) -> Model:
+    served = Property(name="fmbom:deploy:served-model", value=f"acme/{name}")
+    return Model(ref=ref, name=name, properties=(served,), **fields)  # type: ignore[arg-type]
+
+
+def test_served_models_link_by_package_url_then_web_page_then_name() -> None:
+    page = "https://huggingface.co/acme/chat-7b"
+    models = Bom.create("models").add(
+        Model(ref="by-purl", name="other", group="acme", purl="pkg:huggingface/acme/chat-7b"),
+        Model(
+            ref="by-page",
+            name="different",
+            group="acme",
+            external_references=(ExternalReference(url=page + "/"),),
+        ),
+        Model(ref="by-name", name="embed", group="acme"),
+        Model(ref="twin-1", name="twin", group="acme"),
+        Model(ref="twin-2", name="twin", group="beta"),
+    )
+    providers = [InferenceProvider(ref=f"p{i}", name=f"gpu-{i}") for i in range(4)]
+    served = [
+        _served("s0", "chat-7b", purl="pkg:huggingface/acme/chat-7b"),
+        _served("s1", "chat", external_references=(ExternalReference(url=page.upper()),)),
+        _served("s2", "embed"),
+        _served("s3", "twin"),
+    ]
+    deployment = Bom.create("deploy").add(*served, *providers)
+    for index in range(4):
+        deployment = deployment.relate(f"s{index}", RelationKind.SERVED_BY, f"p{index}")
+    result = deployment.compose(models)
+    assert [(link.served, link.model, link.by) for link in result.links] == [
+        ("s0", "by-purl", "package URL"),
+        ("s1", "by-page", "web page"),
+        ("s2", "by-name", "name"),
+    ]
+    # Two models of that name: the served one stays apart rather than being guessed.
+    assert result.unlinked == ("s3",)
+    bom = result.bom
+    for linked, provider in (("by-purl", "p0"), ("by-page", "p1"), ("by-name", "p2")):
+        assert [r.target for r in bom.outgoing(linked, RelationKind.SERVED_BY)] == [provider]
+    assert [r.target for r in bom.outgoing("s3", RelationKind.SERVED_BY)] == ["p3"]
+    assert not any(r.source in {"s0", "s1", "s2"} for r in bom.relations)
+
+
+def test_a_served_model_is_not_linked_to_a_model_of_its_own_part() -> None:
+    deployment = Bom.create("deploy").add(
+        _served("s", "embed"), Model(ref="m", name="embed", group="acme")
+    )
+    result = deployment.compose(Bom.create("empty"))
+    assert result.links == ()
+    assert result.unlinked == ("s",)
+
+
+def test_many_served_models_link_and_their_relations_follow() -> None:
+    count = 2_000
+    models = Bom.create("models").add(
+        *(Model(ref=f"m{i}", name=f"model-{i}", group="acme") for i in range(count))
+    )
+    served = [_served(f"s{i}", f"model-{i}") for i in range(count)]
+    deployment = attrs.evolve(
+        Bom.create("deploy"),
+        components=(*served, InferenceProvider(ref="gpu", name="gpu")),
+        relations=tuple(
+            Relation(source=f"s{i}", kind=RelationKind.SERVED_BY, target="gpu")
+            for i in range(count)
+        ),
+    )
+    result = deployment.compose(models)
+    assert len(result.links) == count
+    assert {r.source for r in result.bom.relations} == {f"m{i}" for i in range(count)}

@@ -326,6 +326,55 @@ def test_every_gptq_field_is_kept(run: Run, data: Data) -> None:
     }
 
 
+def test_a_changed_gptq_setting_is_a_quantization_change(
+    run: Run, data: Data, tmp_path: Path
+) -> None:
+    folder = shutil.copytree(data("genz-70b-gptq"), tmp_path / "genz-70b-gptq")
+    old = run(folder).bom
+    config = folder / "config.json"
+    document = json.loads(config.read_text(encoding="utf-8"))
+    document["quantization_config"]["desc_act"] = False
+    del document["quantization_config"]["sym"]
+    config.write_text(json.dumps(document), encoding="utf-8")
+    # The standalone config says the same as config.json's block.
+    (folder / "quantize_config.json").write_text(
+        json.dumps(document["quantization_config"]), encoding="utf-8"
+    )
+    changes = [c for c in diff(old, run(folder).bom).changes if c.subject.kind == "weights"]
+    assert sorted((c.rule, c.field) for c in changes) == [
+        ("quantization-changed", "properties.fmbom:scan:quantization:desc_act"),
+        ("quantization-changed", "properties.fmbom:scan:quantization:sym"),
+    ]
+    assert {c.message.split(": ", 1)[1] for c in changes} == {
+        "quantization desc_act true -> false",
+        "quantization sym true -> (none)",
+    }
+
+
+def test_quantize_config_beside_config_json_is_compared_and_its_extra_keys_kept(
+    run: Run, data: Data, tmp_path: Path
+) -> None:
+    folder = shutil.copytree(data("genz-70b-gptq"), tmp_path / "genz-70b-gptq")
+    lfs = ["is a Git LFS pointer; recorded with the object id it names"]
+    assert [p.message for p in run(folder).problems] == lfs
+    standalone = folder / "quantize_config.json"
+    settings = json.loads(standalone.read_text(encoding="utf-8"))
+    settings["desc_act"] = False
+    settings["static_groups"] = True
+    standalone.write_text(json.dumps(settings), encoding="utf-8")
+    result = run(folder)
+    assert [p.message for p in result.problems] == [
+        *lfs,
+        (
+            "config.json quantization_config and quantize_config.json disagree on 'desc_act' "
+            "(true vs false); config.json's value is used"
+        ),
+    ]
+    weights = result.bom.component("weights")
+    assert weights.property("fmbom:scan:quantization:desc_act") == "true"
+    assert weights.property("fmbom:scan:quantization:static_groups") == "true"
+
+
 def test_onnx_quantize_config_and_quantized_from(run: Run, data: Data) -> None:
     result = run(data("gte-small-transformersjs"))
     quantized = result.bom.component("weights:onnx/model_quantized.onnx")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from fmbom import Bom, io, spdx
+from fmbom.cli import main
 from fmbom.errors import InputFormatError
 from fmbom.model import ComponentKind, Dataset, Model, RelationKind, Sensitivity, Software
 
@@ -110,6 +111,20 @@ def test_deviations_are_read_with_one_warning_each(corpus: Callable[[str], Path]
     with pytest.raises(InputFormatError, match=refused) as err:
         spdx.from_dict(document, strict=True)
     assert len(err.value.problems) == 3
+
+
+def test_the_cli_strict_option_reaches_the_spdx_reader(
+    corpus: Callable[[str], Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "deviant.spdx3.json"
+    path.write_text(json.dumps(_deviant(_load(corpus, "dataset-example01.spdx3.json"))))
+    assert main(["show", str(path)]) == 0
+    assert "'element' array instead of '@graph'" in capsys.readouterr().err
+    for verb in (["show"], ["export", "--format", "native"], ["diff", str(path)]):
+        assert main([*verb, "--strict", str(path)]) == 2
+        err = capsys.readouterr().err.splitlines()
+        assert len(err) == 3, err
+        assert all(f"{path}: not valid SPDX 3.0.1: " in line for line in err), err
 
 
 def test_bare_string_targets_become_what_the_relationship_says(
