@@ -18,6 +18,7 @@ fragment removed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat as stat_module
@@ -109,7 +110,7 @@ class RemotePath:
             )
         except Exception as error:  # noqa: BLE001 - transport errors become the scan's OSError
             raise OSError(_short(error)) from None
-        return cast("IO[bytes]", handle)
+        return cast("IO[bytes]", _RemoteFile(handle))
 
     def read_bytes(self) -> bytes:
         """The whole file (the scanner asks only for small files)."""
@@ -126,6 +127,42 @@ class RemotePath:
 
     def __fspath__(self) -> str:
         raise TypeError(f"{self.url} is not a local path")
+
+
+class _RemoteFile:
+    """An fsspec file whose every failure is an :class:`OSError` (the readers' contract): a
+    server that refuses ranged reads, a dropped connection, an expired credential."""
+
+    __slots__ = ("handle",)
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return cast("bytes", self.handle.read(size))
+        except Exception as error:  # noqa: BLE001 - see the class
+            raise OSError(_short(error)) from None
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        try:
+            return int(self.handle.seek(offset, whence))
+        except Exception as error:  # noqa: BLE001 - see the class
+            raise OSError(_short(error)) from None
+
+    def tell(self) -> int:
+        return int(self.handle.tell())
+
+    def close(self) -> None:
+        # nothing was written: a failure to close cannot lose data
+        with contextlib.suppress(Exception):
+            self.handle.close()
+
+    def __enter__(self) -> _RemoteFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _stat(size: int, number: int) -> os.stat_result:

@@ -62,10 +62,18 @@ def hash_remote_batch(filesystem: Any, paths: Sequence[str], algorithm: str) -> 
     """Hash files of an fsspec filesystem by streaming them (a task's body)."""
     algo = HashAlgorithm(algorithm)
     results: TaskResult = []
+    protocols = filesystem.protocol
+    protocols = {protocols} if isinstance(protocols, str) else set(protocols)
+    # HTTP: one streaming GET per file (no ranges needed); elsewhere 4 MiB reads, uncached
+    options: dict[str, Any] = (
+        {"block_size": 0}
+        if protocols & {"http", "https"}
+        else {"block_size": BUFFER_SIZE, "cache_type": "none"}
+    )
     for path in paths:
         hasher = new_hasher(algo)
         try:
-            with filesystem.open(path, "rb", block_size=BUFFER_SIZE, cache_type="none") as handle:
+            with filesystem.open(path, "rb", **options) as handle:
                 while chunk := handle.read(BUFFER_SIZE):
                     hasher.update(chunk)
         except Exception as error:  # noqa: BLE001 - any transport error is this file's problem

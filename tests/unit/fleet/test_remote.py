@@ -127,6 +127,34 @@ def test_header_is_read_by_ranges_never_the_whole_shard(registry: Path, served: 
     assert _RangeHandler.served["/big/model.safetensors"] <= 2 * read + size
 
 
+class _NoRangeHandler(http.server.SimpleHTTPRequestHandler):
+    """http.server as it is: every GET answers the whole file, Range or not."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        return
+
+
+def test_server_without_ranges_is_a_problem_never_a_crash(registry: Path) -> None:
+    handler = functools.partial(_NoRangeHandler, directory=str(registry))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        result = scan_url(f"http://127.0.0.1:{server.server_address[1]}/gguf/")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    # the GGUF reader reads past the first block of the largest file: the server sends the
+    # whole file instead of the range, and that is this file's problem
+    assert [(p.path, p.severity) for p in result.problems] == [("ggml-vocab-gpt-2.gguf", "error")]
+    assert "range requests" in result.problems[0].message
+    local = scan(registry / "gguf", use_cache=False)
+    digests = {f.path: f.digest for c in local.bom.of_type(Weights) for f in c.files}
+    remote = {f.path: f.digest for c in result.bom.of_type(Weights) for f in c.files}
+    assert remote == digests  # hashing streams: it needs no ranges
+
+
 def test_registry_over_http_with_each_matches_the_local_fleet(
     registry: Path, served: str, tmp_path: Path
 ) -> None:
