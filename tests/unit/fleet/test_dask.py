@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from fmbom.cli import main
 from fmbom.errors import ScanError
 from fmbom.fleet import scan_each, write_fleet
 from fmbom.fleet._executors import open_executor
+from tests.shared_corpus import SHARED_CORPUS
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
 from distributed import Client  # noqa: E402 - after the skip when Dask is missing
@@ -75,3 +77,28 @@ def test_unreachable_scheduler_is_a_scan_error() -> None:
     with pytest.raises(ScanError, match="cannot reach the Dask scheduler"):  # noqa: SIM117
         with open_executor("dask://127.0.0.1:9"):
             pass  # pragma: no cover
+
+
+@pytest.mark.skipif(
+    not SHARED_CORPUS.is_dir(), reason=f"the shared corpus is absent (looked for {SHARED_CORPUS})"
+)
+def test_corpus_registry_is_identical_under_every_executor(tmp_path: Path, client: Client) -> None:
+    """A registry made of the shared corpus's model, adapter and dataset folders."""
+    root = tmp_path / "corpus"
+    for part in ("hf", "weights"):
+        shutil.copytree(SHARED_CORPUS / part, root / part)
+    with ThreadPoolExecutor(2) as threads:
+        write_fleet(scan_each(root, executor=threads, use_cache=False), tmp_path / "thread")
+    with ProcessPoolExecutor(2) as processes:
+        write_fleet(scan_each(root, executor=processes, use_cache=False), tmp_path / "process")
+    executor = client.get_executor()  # type: ignore[no-untyped-call] # untyped in distributed
+    result = scan_each(root, executor=executor, use_cache=False)
+    write_fleet(result, tmp_path / "dask")
+    expected = _tree(tmp_path / "thread")
+    assert _tree(tmp_path / "process") == expected
+    assert _tree(tmp_path / "dask") == expected
+    units = [u.unit for u in result.units]
+    assert "hf/peft-lora-llama-3.2-3b-checkpoint-900" in units
+    assert "hf/datasets/gsm8k" in units
+    assert len(units) == len(expected) - 1 >= 15
+    assert not result.failed
