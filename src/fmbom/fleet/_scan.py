@@ -30,7 +30,7 @@ from fmbom.fleet._index import (
     dumps_index,
     read_index,
 )
-from fmbom.fleet._remote import is_url
+from fmbom.fleet._remote import RemoteTree, is_url
 from fmbom.fleet._work import ExecutorRunner
 from fmbom.model import HashAlgorithm
 from fmbom.scan._cache import HashCache
@@ -156,8 +156,6 @@ def scan_each(
     text = os.fspath(root)
     remote = None
     if is_url(text):
-        from fmbom.fleet._remote import RemoteTree
-
         remote = RemoteTree.open(text, storage_options)
         text = remote.url
         ids, problems = remote.units()
