@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from fmbom._formats import GraphFormat
 from fmbom.bom import Bom
 from fmbom.model import AnyComponent, ComponentKind, Relation
-from fmbom.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from fmbom.diff import DiffResult
@@ -411,13 +411,6 @@ def to_dot(graph: Graph) -> str:
         lines.append(f"  {edge.source} -> {edge.target} [{', '.join(attributes)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-class GraphFormat(Vocabulary):
-    """The formats of a lineage picture (the choices of ``fmbom graph --format``)."""
-
-    MERMAID = "mermaid"
-    DOT = "dot"
 
 
 def render(graph: Graph, format: GraphFormat | str) -> str:  # noqa: A002 - the CLI's name

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from fmbom._bounded import loads_json, markup_of
+from fmbom._formats import OutputFormat
 from fmbom.bom import Bom
 from fmbom.errors import InputFormatError, WriteError
-from fmbom.vocabulary import Vocabulary
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -47,15 +47,6 @@ __all__ = [
 MAX_INPUT_BYTES: Final = 1 << 30
 
 InputKind = Literal["native", "cyclonedx-json", "cyclonedx-xml", "spdx3-json"]
-
-
-class OutputFormat(Vocabulary):
-    """The formats fmbom writes a BOM in (the choices of ``fmbom export --format``)."""
-
-    NATIVE = "native"
-    CYCLONEDX_JSON = "cyclonedx-json"
-    CYCLONEDX_XML = "cyclonedx-xml"
-    SPDX3_JSON = "spdx3-json"
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
@@ -177,9 +168,13 @@ def dumps_bom(
     if chosen in (OutputFormat.NATIVE, OutputFormat.SPDX3_JSON):
         if spec_version is not None:
             raise ExportError("spec_version applies only to the CycloneDX formats")
-        from fmbom import native, spdx
+        if chosen is OutputFormat.NATIVE:
+            from fmbom import native
 
-        return native.dumps(bom) if chosen is OutputFormat.NATIVE else spdx.dumps(bom)
+            return native.dumps(bom)
+        from fmbom import spdx
+
+        return spdx.dumps(bom)
     from fmbom import cyclonedx
 
     encoding: Literal["json", "xml"] = "json" if chosen is OutputFormat.CYCLONEDX_JSON else "xml"

@@ -20,13 +20,13 @@ from typing import Final
 
 import attrs
 
+from fmbom._formats import ReportFormat
 from fmbom._markdown import escape_markdown
 from fmbom.bom import Bom
 from fmbom.check import CheckResult, Profile, check
 from fmbom.governance import Evaluation, Governance, SourceType, Unit
 from fmbom.graph import SYSTEM_KIND, Graph, Node, build, to_mermaid
 from fmbom.model import ComponentKind, Dataset, Model, RelationKind
-from fmbom.vocabulary import Vocabulary
 
 __all__ = ["MAX_DRAWN_NODES", "ReportFormat", "render", "to_html", "to_markdown"]
 
@@ -629,13 +629,6 @@ def to_html(bom: Bom, profile: str | Profile = Profile.MINIMUM_RECORD) -> str:
         f"<title>{html.escape(title)}: system card</title>\n"
         f"<style>\n{_CSS}\n</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
-
-
-class ReportFormat(Vocabulary):
-    """The formats of a system card (the choices of ``fmbom report --format``)."""
-
-    MARKDOWN = "markdown"
-    HTML = "html"
 
 
 def render(

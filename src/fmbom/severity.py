@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from enum import Enum
 
-from fmbom.errors import ValidationError
-
 __all__ = ["FAIL_ON_CHOICES", "Severity", "SeveritySummary", "parse_fail_on"]
 
 
@@ -57,6 +55,8 @@ class Severity(str, Enum):
         try:
             return cls(text.strip().lower())
         except (ValueError, AttributeError):
+            from fmbom.errors import ValidationError  # on error only: it imports attrs
+
             choices = ", ".join(s.value for s in reversed(cls))
             raise ValidationError(f"unknown severity {text!r} (choose from {choices})") from None
 

@@ -11,11 +11,10 @@ import re
 from collections.abc import Mapping
 from enum import Enum
 from types import MappingProxyType
-from typing import Final, TypeVar
+from typing import TYPE_CHECKING, Final, NamedTuple, TypeVar
 
-import attrs
-
-from fmbom.errors import ValidationError
+if TYPE_CHECKING:
+    from fmbom.errors import ValidationError
 
 __all__ = [
     "HASH_NAMES",
@@ -71,7 +70,7 @@ class Vocabulary(str, Enum):
             except ValueError:
                 pass
         known = ", ".join(str(member.value) for member in cls)
-        raise ValidationError(f"expected one of {known}; got {value!r}", field)
+        raise _invalid(f"expected one of {known}; got {value!r}", field)
 
 
 def parse_member(cls: type[V], text: str | V, noun: str) -> V:
@@ -84,7 +83,7 @@ def parse_member(cls: type[V], text: str | V, noun: str) -> V:
         return cls(text)
     except ValueError:
         known = ", ".join(sorted(str(member.value) for member in cls))
-        raise ValidationError(f"unknown {noun} {text!r} (known: {known})") from None
+        raise _invalid(f"unknown {noun} {text!r} (known: {known})") from None
 
 
 class ComponentKind(Vocabulary):
@@ -133,7 +132,7 @@ class HashAlgorithm(Vocabulary):
         found = _ALGORITHM_SPELLINGS.get(_spelling_key(text))
         if found is None:
             known = ", ".join(a.value for a in cls)
-            raise ValidationError(f"unknown hash algorithm {text!r} (known: {known})")
+            raise _invalid(f"unknown hash algorithm {text!r} (known: {known})")
         return found
 
     @classmethod
@@ -143,15 +142,23 @@ class HashAlgorithm(Vocabulary):
             return value
         if not isinstance(value, str):
             known = ", ".join(a.value for a in cls)
-            raise ValidationError(f"expected a hash algorithm ({known}); got {value!r}", field)
-        try:
-            return cls.parse(value)
-        except ValidationError as error:
-            raise error.at(field) from None
+            raise _invalid(f"expected a hash algorithm ({known}); got {value!r}", field)
+        found = _ALGORITHM_SPELLINGS.get(_spelling_key(value))
+        if found is None:
+            known = ", ".join(a.value for a in cls)
+            raise _invalid(f"unknown hash algorithm {value!r} (known: {known})", field)
+        return found
 
 
-@attrs.frozen(kw_only=True)
-class HashNames:
+def _invalid(message: str, field: str = "") -> ValidationError:
+    """The error for a value outside a vocabulary; :mod:`fmbom.errors` (attrs, cattrs) is
+    imported only then, so that the command line's choices cost no more than :mod:`enum`."""
+    from fmbom.errors import ValidationError
+
+    return ValidationError(message, field)
+
+
+class HashNames(NamedTuple):
     """One hash algorithm's digest length and its names in the formats fmbom reads and writes.
 
     ``hashlib`` is the name :func:`hashlib.new` takes (with ``digest_size`` for BLAKE2b), or

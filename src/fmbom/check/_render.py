@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
+from fmbom._formats import CheckFormat
 from fmbom._markdown import escape_markdown
 from fmbom._subject_ref import SubjectRef
 from fmbom.check._result import CheckResult, Finding
-from fmbom.vocabulary import Vocabulary
 
 __all__ = [
     "JSON_VERSION",
@@ -112,14 +112,6 @@ def to_markdown(result: CheckResult, heading_level: int = 1) -> str:
             "documentation, not about safety or legal compliance."
         )
     return "\n".join(lines) + "\n"
-
-
-class CheckFormat(Vocabulary):
-    """The formats of a check report (the choices of ``fmbom check --format``)."""
-
-    TEXT = "text"
-    JSON = "json"
-    MARKDOWN = "markdown"
 
 
 def render(result: CheckResult, format: CheckFormat | str) -> str:  # noqa: A002 - the CLI's name

@@ -7,8 +7,8 @@ from enum import Enum
 
 import attrs
 
+from fmbom._formats import Profile
 from fmbom._subject_ref import SubjectRef
-from fmbom.errors import ValidationError
 from fmbom.severity import Severity, SeveritySummary
 from fmbom.vocabulary import Vocabulary, parse_member
 
@@ -31,25 +31,6 @@ class Section(str, Enum):
 
 
 _SECTION_ORDER = {section: index for index, section in enumerate(Section)}
-
-
-class Profile(Vocabulary):
-    """What a check asks of the BOM (the choices of ``fmbom check --profile``)."""
-
-    MINIMUM_RECORD = "minimum-record"
-    EU_AI_ACT_GPAI = "eu-ai-act-gpai"
-
-    @classmethod
-    def parse(cls, text: str | Profile) -> Profile:
-        """The profile named ``text``; a :class:`~fmbom.errors.ValidationError` (a
-        ``ValueError``) naming the choices otherwise."""
-        if isinstance(text, Profile):
-            return text
-        try:
-            return cls(text.strip().lower())
-        except (ValueError, AttributeError):
-            choices = ", ".join(p.value for p in cls)
-            raise ValidationError(f"unknown profile {text!r} (choose from {choices})") from None
 
 
 class FindingId(Vocabulary):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fmbom.check import CheckFormat, Profile
+from fmbom._formats import CheckFormat, Profile
 from fmbom.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -18,10 +18,10 @@ from fmbom.cli._common import (
 from fmbom.severity import FAIL_ON_CHOICES, Severity
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, summary: str) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "check",
-        help="check the governance record of a BOM for completeness and evidence",
+        help=summary,
         description=(
             "Check the governance record a BOM carries: missing or empty sections of the "
             "minimum record per model and for the system, evaluations that miss the deployed "

@@ -6,12 +6,14 @@ import argparse
 import re
 import sys
 from enum import Enum
-from typing import TYPE_CHECKING, Final
 
+#: ``typing.TYPE_CHECKING`` without importing :mod:`typing` (start-up time).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from fmbom.bom import Bom
+    from typing import Final
 
-from fmbom.io import OutputFormat
+    from fmbom._formats import OutputFormat
+    from fmbom.bom import Bom
 
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: 128 + SIGPIPE: the status of a Unix tool whose reader went away.
@@ -58,7 +60,7 @@ class HelpFormatter(argparse.HelpFormatter):
 
 def add_bom_format(parser: argparse.ArgumentParser, default: OutputFormat) -> None:
     """``--format`` (a BOM output format) and ``--spec-version`` (for CycloneDX)."""
-    from fmbom.cyclonedx import DEFAULT_SPEC_VERSION, SpecVersion
+    from fmbom._formats import DEFAULT_SPEC_VERSION, OutputFormat, SpecVersion
 
     parser.add_argument(
         "--format", choices=choices(OutputFormat), default=default.value, help="output format"

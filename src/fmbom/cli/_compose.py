@@ -9,10 +9,10 @@ from typing import Any
 from fmbom.cli._common import EXIT_OK, add_output, emit
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, summary: str) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "compose",
-        help="compose one system BOM from parts (a deployment scan, model scans, BOMs)",
+        help=summary,
         description=(
             "Unify the components of several BOMs by identity, link the models a deployment "
             "serves to the components that describe them, and write one native BOM. The "

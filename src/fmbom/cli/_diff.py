@@ -6,6 +6,7 @@ import argparse
 import os
 from typing import Any
 
+from fmbom._formats import DiffFormat
 from fmbom.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -17,14 +18,13 @@ from fmbom.cli._common import (
     stdin_once,
     stream_is_terminal,
 )
-from fmbom.diff import DiffFormat
 from fmbom.severity import FAIL_ON_CHOICES, Severity
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, summary: str) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "diff",
-        help="report every supply-chain change between two BOMs, by rule and severity",
+        help=summary,
         description=(
             "Compare two BOMs (native or CycloneDX JSON/XML, mixed) and report every change "
             "with a rule id and a severity. Two 'fmbom scan --each' output folders are compared "

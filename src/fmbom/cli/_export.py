@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Literal
 
+from fmbom._formats import DEFAULT_SPEC_VERSION, OutputFormat
 from fmbom.cli._common import (
     EXIT_OK,
     CliError,
@@ -15,14 +16,12 @@ from fmbom.cli._common import (
     read_input,
     stdin_once,
 )
-from fmbom.cyclonedx import DEFAULT_SPEC_VERSION
-from fmbom.io import OutputFormat
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, summary: str) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "export",
-        help="write a BOM as CycloneDX (JSON or XML), SPDX 3 JSON-LD or native JSON",
+        help=summary,
         description=(
             "Read a BOM (native, CycloneDX or SPDX 3) and write it as a CycloneDX ML-BOM, "
             "SPDX 3.0.1 JSON-LD or native fmbom JSON. Import warnings go to standard error. "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from fmbom._formats import GraphFormat
 from fmbom.cli._common import (
     EXIT_OK,
     CliError,
@@ -15,13 +16,12 @@ from fmbom.cli._common import (
     read_input,
     stdin_once,
 )
-from fmbom.graph import GraphFormat
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, summary: str) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "graph",
-        help="draw the system and its lineage as Mermaid or Graphviz DOT",
+        help=summary,
         description=(
             "Draw the system and its lineage: each component kind with its own shape, each "
             "relation as a labelled edge. With --diff OLD NEW, draw both versions in one "

@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from fmbom.check import Profile
+from fmbom._formats import Profile, ReportFormat
 from fmbom.cli._common import EXIT_OK, add_output, add_strict, choices, emit, read_input
-from fmbom.report import ReportFormat, render
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, summary: str) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "report",
-        help="write a readable system card (Markdown or self-contained HTML)",
+        help=summary,
         description=(
             "Write a system card from a BOM: identity, lineage picture, datasets, evaluations "
             "by unit and source type, controls, obligations and check findings. The HTML is "
@@ -39,5 +38,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fmbom.report import render
+
     emit(args, render(read_input(args, args.file), args.format, args.profile))
     return EXIT_OK

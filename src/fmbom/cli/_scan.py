@@ -7,6 +7,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
+from fmbom._formats import OutputFormat
 from fmbom.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -17,17 +18,16 @@ from fmbom.cli._common import (
     emit,
     printable,
 )
-from fmbom.io import OutputFormat
 from fmbom.vocabulary import HashAlgorithm
 
 if TYPE_CHECKING:
     from fmbom.scan import ScanResult
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, summary: str) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "scan",
-        help="build the BOM of a model directory (or file) from its artifacts",
+        help=summary,
         description=(
             "Walk a model directory (Hugging Face layout, PEFT adapter, sentence-transformers, "
             "GGUF files, dataset card) or a single file: hash every file, read configs, "

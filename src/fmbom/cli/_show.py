@@ -8,10 +8,10 @@ from typing import Any
 from fmbom.cli._common import EXIT_OK, add_output, add_strict, emit, read_input
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, summary: str) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "show",
-        help="print the system, its lineage and its parts by kind",
+        help=summary,
         description="Print a readable tree of a BOM: the system, its lineage, its parts by kind.",
     )
     parser.add_argument("file", metavar="FILE", help="BOM file, or - for standard input")

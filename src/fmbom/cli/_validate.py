@@ -11,10 +11,10 @@ from fmbom.cli._common import EXIT_FAILED, EXIT_OK, add_output, emit
 FORMATS = ("text", "json")
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, summary: str) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "validate",
-        help="check that a BOM (native, CycloneDX or SPDX 3) is valid and consistent",
+        help=summary,
         description=(
             "Read a BOM and check it: the official schema of a CycloneDX document (every "
             "problem with its JSON path or XML line), then structure, field values, unknown "

@@ -21,6 +21,7 @@ import json
 from typing import Any, Literal
 
 from fmbom._bounded import check_tree, loads_json, markup_of
+from fmbom._formats import SpecVersion
 from fmbom.bom import Bom
 from fmbom.cyclonedx._check import check_document
 from fmbom.cyclonedx._common import (
@@ -49,7 +50,6 @@ from fmbom.cyclonedx._schema import (
 from fmbom.cyclonedx._text import json_text
 from fmbom.cyclonedx._xml import parse_xml, to_xml
 from fmbom.errors import ExportError, FmbomError, InputFormatError, Problem
-from fmbom.vocabulary import Vocabulary
 
 __all__ = [
     "DEFAULT_SPEC_VERSION",
@@ -75,14 +75,6 @@ __all__ = [
 ]
 
 Format = Literal["json", "xml"]
-
-
-class SpecVersion(Vocabulary):
-    """The CycloneDX versions fmbom writes (the choices of ``--spec-version``)."""
-
-    V1_5 = "1.5"
-    V1_6 = "1.6"
-    V1_7 = "1.7"
 
 
 def _carries(bom: Bom) -> bool:

@@ -14,6 +14,7 @@ from fmbom._fields import (
     field_property,
     field_types,
 )
+from fmbom._formats import DEFAULT_SPEC_VERSION
 from fmbom._gc import no_gc
 from fmbom.evidence import FieldSource
 from fmbom.model import ComponentKind, Software, SoftwareRole
@@ -44,7 +45,6 @@ __all__ = [
 SPEC_VERSIONS: Final = ("1.5", "1.6", "1.7")
 #: The CycloneDX versions fmbom reads.
 READ_VERSIONS: Final = ("1.4", "1.5", "1.6", "1.7")
-DEFAULT_SPEC_VERSION: Final = "1.6"
 
 NAMESPACE: Final = "http://cyclonedx.org/schema/bom/"
 

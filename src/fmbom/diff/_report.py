@@ -5,20 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+from fmbom._formats import DiffFormat
 from fmbom._markdown import escape_markdown, table_code
 from fmbom.diff._result import Change, ChangeSubject, DiffResult
 from fmbom.severity import Severity
-from fmbom.vocabulary import Vocabulary
 
 __all__ = ["DiffFormat", "render", "render_json", "render_markdown", "render_text"]
-
-
-class DiffFormat(Vocabulary):
-    """The formats of a diff report (the choices of ``fmbom diff --format``)."""
-
-    TEXT = "text"
-    JSON = "json"
-    MARKDOWN = "markdown"
 
 
 _COLOURS = {

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
 
-from fmbom import _yaml
 from fmbom._version import __version__
 from fmbom.bom import Bom, BomMetadata, Subject, Tool
 from fmbom.errors import BomValidationError, InputFormatError, ScanError
@@ -317,6 +316,8 @@ def _load(path: Path, rel: str) -> tuple[list[Any], str] | None:
         raise InputFormatError("not UTF-8 text", rel) from None
     if _is_modelfile(PurePosixPath(rel).name):
         return [], raw
+    from fmbom import _yaml  # PyYAML only when a tree has YAML: a model scan rarely does
+
     return _yaml.loads_all(raw, source=rel), raw
 
 
