@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fmbom._formats import OutputFormat
 from fmbom.cli._common import EXIT_FAILED, EXIT_OK, CliError, emit, printable
 from fmbom.cli._scan import _ProgressBar, _size
-from fmbom.io import OutputFormat
 
 if TYPE_CHECKING:
     from fmbom.diff import Policy

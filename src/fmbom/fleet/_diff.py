@@ -19,11 +19,11 @@ from typing import Any, Literal
 
 import attrs
 
+from fmbom._formats import DiffFormat
 from fmbom._subject_ref import SubjectKind, SubjectRef
 from fmbom.bom import Bom
 from fmbom.diff import PRESENCE_RULES, RULES, Change, DiffResult, Policy, RuleId, diff
 from fmbom.diff import render as render_diff
-from fmbom.diff._report import DiffFormat
 from fmbom.errors import FmbomError, InputFormatError, Problem
 from fmbom.fleet._index import FleetUnit, read_index
 from fmbom.governance import Unit
