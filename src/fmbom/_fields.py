@@ -9,13 +9,22 @@ from __future__ import annotations
 import json
 import typing
 from enum import Enum
-from typing import Any
+from typing import Any, Final
 
 import attrs
+from cattrs.errors import BaseValidationError
 
+from fmbom.errors import FmbomError
 from fmbom.native import _CONVERTER
 
-__all__ = ["decode_field", "dumps_compact", "encode_value", "field_property", "field_types"]
+__all__ = [
+    "DECODE_ERRORS",
+    "decode_field",
+    "dumps_compact",
+    "encode_value",
+    "field_property",
+    "field_types",
+]
 
 
 def dumps_compact(value: Any) -> str:
@@ -54,6 +63,10 @@ def encode_value(value: Any) -> str:
     if isinstance(plain, str):
         return plain
     return dumps_compact(plain)
+
+
+#: What :func:`decode_field` raises for a value that is not a valid value of its field.
+DECODE_ERRORS: Final = (FmbomError, ValueError, TypeError, KeyError, BaseValidationError)
 
 
 def decode_field(cls: type, name: str, raw: str) -> Any:

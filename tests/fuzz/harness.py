@@ -30,7 +30,7 @@ from typing import Any, Final
 
 import attrs
 
-from fmbom import cyclonedx, native
+from fmbom import cyclonedx, native, spdx
 from fmbom.diff import Policy
 from fmbom.errors import FmbomError
 from fmbom.io import loads_bom
@@ -158,6 +158,12 @@ def _cyclonedx_validated(data: bytes, _work: Path) -> None:
     _written(cyclonedx.loads(data, SOURCE, validate=True))
 
 
+def _spdx(data: bytes, _work: Path) -> None:
+    bom = spdx.loads(data, SOURCE)
+    _written(bom)
+    spdx.dumps(bom).encode("utf-8")
+
+
 def _policy(data: bytes, work: Path) -> None:
     path = work / "policy.toml"
     path.write_bytes(data)
@@ -183,6 +189,26 @@ def _scanner(file_name: str, *, with_config: bool) -> Callable[[bytes, Path], st
                 raise _UnlocatedError(f"scan problem without a path: {problem.message}")
         _written(result.bom)
         # A file the scan refused (a per-file error naming it) counts as a clean error.
+        return "clean" if result.errors else "ok"
+
+    return run
+
+
+def _deployment(file_name: str) -> Callable[[bytes, Path], str]:
+    """Scan one deployment configuration file (YAML or an Ollama ``Modelfile``)."""
+
+    def run(data: bytes, work: Path) -> str:
+        root = work / "deploy"
+        root.mkdir(exist_ok=True)
+        for old in root.iterdir():
+            old.unlink()
+        path = root / file_name
+        path.write_bytes(data)
+        result = scan(path, use_cache=False, workers=1)
+        for problem in result.problems:
+            if not problem.path:
+                raise _UnlocatedError(f"scan problem without a path: {problem.message}")
+        _written(result.bom)
         return "clean" if result.errors else "ok"
 
     return run
@@ -278,6 +304,49 @@ READERS: Final[dict[str, Reader]] = {
             _scanner("added_tokens.json", with_config=True),
         ),
         Reader(
+            "spdx3-json",
+            (
+                "spdx/ai-example01-simplehtr.spdx3.json",
+                "spdx/ai-example02-sbom.spdx3.json",
+                "spdx/dataset-example01.spdx3.json",
+                "<own-spdx>",
+            ),
+            _spdx,
+        ),
+        Reader(
+            "deploy-litellm",
+            (
+                "deploy/litellm/proxy_server_config.yaml",
+                "deploy/litellm/guardrails_eu_ai_act.yaml",
+            ),
+            _deployment("config.yaml"),
+            json_seeds=False,
+        ),
+        Reader(
+            "deploy-nemo",
+            ("deploy/nemo/content_safety/config.yml",),
+            _deployment("config.yml"),
+            json_seeds=False,
+        ),
+        Reader(
+            "deploy-kubernetes",
+            ("deploy/kserve/kernelcache-isvc.yaml", "deploy/k8s/vllm-deployment.yaml"),
+            _deployment("serving.yaml"),
+            json_seeds=False,
+        ),
+        Reader(
+            "deploy-compose",
+            ("deploy/compose/opea-chatqna-compose_tgi.yaml",),
+            _deployment("compose.yaml"),
+            json_seeds=False,
+        ),
+        Reader(
+            "deploy-ollama",
+            ("deploy/ollama/mario/Modelfile",),
+            _deployment("Modelfile"),
+            json_seeds=False,
+        ),
+        Reader(
             "policy-toml",
             ("<policy>",),
             _policy,
@@ -366,6 +435,9 @@ def seeds(reader: str) -> tuple[bytes, ...]:
     for name in READERS[reader].seed_files:
         if name == "<policy>":
             found.append(_POLICY_SEED)
+        elif name == "<own-spdx>":
+            example = (DATA / "../../docs/examples/assistant-v1.json").read_bytes()
+            found.append(spdx.dumps(native.loads(example)).encode("utf-8"))
         elif name == "<small-gguf>":
             found.append(_small_gguf())
         elif name.endswith(".header-only"):

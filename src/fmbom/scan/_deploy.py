@@ -23,7 +23,13 @@ from typing import Any, Final
 
 from fmbom._version import __version__
 from fmbom.bom import Bom, BomMetadata, Subject, Tool
-from fmbom.errors import BomValidationError, InputFormatError, ScanError
+from fmbom.errors import (
+    BomValidationError,
+    InputFormatError,
+    Problem,
+    ScanError,
+    ValidationError,
+)
 from fmbom.governance import Unit
 from fmbom.model import (
     AnyComponent,
@@ -304,21 +310,24 @@ def detect(rel: str, documents: list[Any]) -> Reader | None:
     return None
 
 
-def _load(path: Path, rel: str) -> tuple[list[Any], str] | None:
-    """The YAML documents of a candidate file and its text; None when it is not YAML text."""
+def _load(path: Path, rel: str, shown: str | None = None) -> tuple[list[Any], str] | None:
+    """The YAML documents of a candidate file and its text; None when it is not YAML text.
+
+    Errors name the file ``shown`` (``rel`` by default) and, for YAML, the line."""
+    where = shown or rel
     with path.open("rb") as handle:
         data = handle.read(_MAX_CONFIG + 1)
     if len(data) > _MAX_CONFIG:
-        raise InputFormatError(f"larger than {_MAX_CONFIG} bytes; not read", rel)
+        raise InputFormatError(f"larger than {_MAX_CONFIG} bytes; not read", where)
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputFormatError("not UTF-8 text", rel) from None
+        raise InputFormatError("not UTF-8 text", where) from None
     if _is_modelfile(PurePosixPath(rel).name):
         return [], raw
     from fmbom import _yaml  # PyYAML only when a tree has YAML: a model scan rarely does
 
-    return _yaml.loads_all(raw, source=rel), raw
+    return _yaml.loads_all(raw, source=where), raw
 
 
 def _candidates(root: Path) -> tuple[list[tuple[str, Path]], list[tuple[str, str]]]:
@@ -339,7 +348,8 @@ def _read_configs(root: Path, builder: Builder) -> Iterator[tuple[Config, Reader
         builder.warn(rel, message)
     for rel, path in chosen:
         try:
-            loaded = _load(path, rel)
+            # A file given directly is named as given; a file of a folder by its place in it.
+            loaded = _load(path, rel, str(root) if root.is_file() else None)
         except OSError as error:
             builder.error(rel, f"cannot read: {error.strerror or error}")
             continue
@@ -409,10 +419,20 @@ def scan_deployment(
     builder = Builder()
     count = 0
     for config, reader in _read_configs(root, builder):
-        reader(builder, config)
+        components, relations = dict(builder.components), dict(builder.relations)
+        try:
+            reader(builder, config)
+        except ValidationError as error:
+            # A value the object model refuses: that file is left out, the others stay.
+            builder.components, builder.relations = components, relations
+            builder.error(config.rel, f"not read: {error}")
+            continue
         count += 1
     if count == 0:
-        raise ScanError(f"{root}: no deployment configuration found")
+        # Say why: the files that looked like configurations but could not be read.
+        reasons = [Problem(str(root / p.path), p.message) for p in builder.problems if p.path]
+        message = f"{root}: no deployment configuration found"
+        raise ScanError(message, problems=[Problem("", message), *reasons])
     default = root.stem if root.is_file() else root.resolve().name
     subject = Subject(
         name=name or default or "deployment", version=version, unit=Unit.DEPLOYED_SYSTEM

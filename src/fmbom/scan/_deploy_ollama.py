@@ -98,6 +98,10 @@ def read(builder: Builder, config: Config) -> None:
     """Add what an Ollama Modelfile states to ``builder``."""
     rel = config.rel
     instructions = parse(config.raw, rel, builder)
+    for instruction, value, number in instructions:
+        if not value.strip():
+            builder.warn(rel, f"line {number}: {instruction} names nothing; skipped")
+    instructions = [item for item in instructions if item[1].strip()]
     sources = [(v, n) for i, v, n in instructions if i == "FROM"]
     if not sources:
         builder.error(rel, "no FROM instruction; the Modelfile names no model")

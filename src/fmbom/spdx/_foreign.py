@@ -99,6 +99,10 @@ _CONSUMED: Final = frozenset(
         "simplelicensing_LicenseExpression",
         "expandedlicensing_ListedLicense",
         "expandedlicensing_CustomLicense",
+        # Objects, not elements: read through the element that holds or names them.
+        "Hash",
+        "DictionaryEntry",
+        "ExternalRef",
     }
 )
 
@@ -257,7 +261,10 @@ class _Foreign:
 
     def digests(self, element: dict[str, Any], spdx_id: str) -> list[Digest]:
         out = []
-        for item in element.get("verifiedUsing") or ():
+        for item in self.graph.objects(element.get("verifiedUsing")):
+            if not isinstance(item, dict):
+                self.warnings.append(f"{spdx_id}: hash {item!r} has no object; not carried over")
+                continue
             algorithm = SPDX_HASH_ALGORITHMS.get(item.get("algorithm", "")) if item else None
             if algorithm is None:
                 self.warnings.append(f"{spdx_id}: hash {_plain(item)} not carried over")
@@ -270,10 +277,14 @@ class _Foreign:
 
     def references(self, element: dict[str, Any], kind: ComponentKind) -> list[ExternalReference]:
         out = []
-        for item in element.get("externalRef") or ():
+        for item in self.graph.objects(element.get("externalRef")):
+            if not isinstance(item, dict):
+                self.warnings.append(f"external reference {item!r} has no object; not carried over")
+                continue
             ref_type = SPDX_REFERENCE_TYPES.get(item.get("externalRefType", ""))
             for url in strings(item.get("locator")):
                 comment = item.get("comment")
+                comment = None if comment is None else str(comment)
                 if ref_type is None:
                     comment = f"{item.get('externalRefType')}: {comment or ''}".rstrip(": ")
                 out.append(
@@ -295,8 +306,12 @@ class _Foreign:
         if domains:
             values["task"] = ", ".join(domains)
             read.add("ai_domain")
-        for entry in element.get("ai_hyperparameter") or ():
-            if entry.get("key") == "context_length" and str(entry.get("value", "")).isdigit():
+        for entry in self.graph.objects(element.get("ai_hyperparameter")):
+            if (
+                isinstance(entry, dict)
+                and entry.get("key") == "context_length"
+                and str(entry.get("value", "")).isdigit()
+            ):
                 values["context_length"] = int(entry["value"])
         identity: dict[str, Any] = {}
         training: dict[str, Any] = {}

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -64,6 +64,17 @@ class Graph:
         """The elements of the given classes, in document order."""
         return (e for e in self.elements if e.get("type") in types)
 
+    def objects(self, value: Any) -> list[dict[str, Any] | str]:
+        """The objects a property holds (one or a list): inline objects, and objects named by
+        their IRI (JSON-LD lets either stand); an IRI with no object behind it stays a string."""
+        out: list[dict[str, Any] | str] = []
+        for item in value if isinstance(value, list) else [] if value is None else [value]:
+            if isinstance(item, dict):
+                out.append(item)
+            elif isinstance(item, str):
+                out.append(self.by_id.get(item, item))
+        return out
+
 
 def strings(value: Any) -> list[str]:
     """A property that should hold a list of strings (a lone string counts as one)."""
@@ -87,6 +98,97 @@ def entries(element: dict[str, Any]) -> list[tuple[str, str]]:
                 value = item.get("extension_cdxPropValue")
                 out.append((item["extension_cdxPropName"], value if isinstance(value, str) else ""))
     return out
+
+
+_SCALARS: Final = (str, int, float, bool)
+#: Terms that name one thing: the reader indexes by them, so a list is refused too.
+_SINGLE: Final = {
+    "type": ("a class name", (str,)),
+    "spdxId": ("an IRI", (str,)),
+    "@id": ("an IRI", (str,)),
+    "relationshipType": ("a relationship type", (str,)),
+    "from": ("an element IRI", (str,)),
+    "creationInfo": ("a CreationInfo IRI or object", (str, dict)),
+}
+
+
+@cache
+def _lists() -> frozenset[str]:
+    """The terms the 3.0.1 JSON schema makes arrays (``profileConformance``, ...)."""
+    text = resources.files("fmbom.spdx").joinpath("data/spdx-json-schema.json").read_text("utf-8")
+    found: set[str] = set()
+    for name, definition in json.loads(text)["$defs"].items():
+        if not name.endswith("_props") or not isinstance(definition, dict):
+            continue
+        for part in definition.get("allOf", ()):
+            for term, shape in part.get("properties", {}).items():
+                options = shape.get("anyOf", [shape]) if isinstance(shape, dict) else []
+                if any(isinstance(o, dict) and o.get("type") == "array" for o in options):
+                    found.add(term)
+    return frozenset(found)
+
+
+@cache
+def _terms() -> dict[str, str]:
+    """Term → ``literal``, ``member`` (of an enumeration) or ``reference`` (an IRI or an object),
+    for the typed terms of the 3.0.1 context."""
+    text = resources.files("fmbom.spdx").joinpath("data/spdx-context.jsonld").read_text("utf-8")
+    out: dict[str, str] = {}
+    for term, definition in json.loads(text)["@context"].items():
+        if not isinstance(definition, dict) or definition.get("@type") is None:
+            continue
+        if definition["@type"] != "@vocab":
+            out[term] = "literal"
+        elif "@context" in definition:
+            out[term] = "members" if term in _lists() else "member"
+        else:
+            out[term] = "reference"
+    return out
+
+
+def _misfit(key: str, value: Any) -> str | None:
+    """Why ``value`` cannot be the value of the term ``key``, or None when it can. Odd
+    literals (a size of ``"big"``) are the reader's to keep or warn about; the structure is
+    checked here: one value where the reader indexes by it, literals where SPDX has a literal
+    (one or a list), references or objects where it has references."""
+    single = _SINGLE.get(key)
+    if single is not None:
+        what, allowed = single
+        return None if isinstance(value, allowed) else f"must be {what}"
+    term = _terms().get(key)
+    items = value if isinstance(value, list) else [value]
+    if term == "member":
+        return None if isinstance(value, str) else "must be the name of one member"
+    if term == "members":
+        return None if all(isinstance(i, str) for i in items) else "must be member names"
+    if term == "literal":
+        if all(item is None or isinstance(item, _SCALARS) for item in items):
+            return None
+        return "must be a literal value or a list of them"
+    if term == "reference":
+        if all(isinstance(item, (str, dict)) for item in items):
+            return None
+        return "must be an IRI or an object, or a list of them"
+    return None
+
+
+def check_shapes(value: Any, source: str, path: str) -> None:
+    """Refuse a value whose JSON structure does not fit its SPDX 3.0.1 term, anywhere in
+    ``value``, with the JSON path of the first one."""
+    stack: list[tuple[Any, str]] = [(value, path)]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, list):
+            stack.extend((item, f"{where}[{i}]") for i, item in enumerate(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        for key, item in node.items():
+            here = f"{where}.{key}"
+            problem = _misfit(key, item)
+            if problem is not None:
+                raise InputFormatError(f"{problem}, not {type(item).__name__}", source, path=here)
+            stack.append((item, here))
 
 
 class _Renamer:
@@ -146,6 +248,8 @@ def load_graph(document: Any, source: str) -> Graph:
         for e in raw
     )
     elements = raw if own else [renamer.fix(item) for item in raw]
+    for index, element in enumerate(elements):
+        check_shapes(element, source, f"$.@graph[{index}]")
     for short, full in sorted(renamer.seen.items()):
         warnings.append(f"SPDX name {short!r} lacks its profile prefix; read as {full!r}")
     by_id: dict[str, dict[str, Any]] = {}

@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from fmbom._fields import DECODE_ERRORS
 from fmbom.bom import Bom, BomMetadata, Subject, Tool
 from fmbom.errors import InputFormatError, ValidationError
 from fmbom.model import (
@@ -95,7 +96,7 @@ class _Reader:
                 continue
             try:
                 out[field] = decode_field(cls, field, value)
-            except (ValueError, TypeError, ValidationError) as error:
+            except DECODE_ERRORS as error:
                 raise self.fail(f"{where}.{name}", f"cannot read {value!r}: {error}") from None
         return out
 
@@ -243,6 +244,8 @@ class _Reader:
 
 def read_own(graph: Graph, document: dict[str, Any], source: str) -> tuple[Bom, list[str]]:
     """Read a document fmbom wrote (``document`` is its SpdxDocument element)."""
+    if not isinstance(document.get("spdxId"), str):
+        raise InputFormatError("the SpdxDocument element has no spdxId", source)
     reader = _Reader(graph, document, source)
     components: list[AnyComponent] = []
     relations: list[Relation] = []

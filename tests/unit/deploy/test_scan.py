@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
 from fmbom import native
 from fmbom.bom import Bom
-from fmbom.errors import InputFormatError, ScanError
+from fmbom.errors import InputFormatError, ScanError, ValidationError
 from fmbom.governance import Unit
 from fmbom.model import (
     Adapter,
@@ -467,8 +467,11 @@ def test_hostile_yaml_given_directly_is_an_input_error(tmp_path: Path, name: str
     path = tmp_path / name
     shutil.copy(DEPLOY / "hostile" / name, path)
     before = path.read_bytes()
-    with pytest.raises(InputFormatError, match=rf"{name}:\d+: "):
+    with pytest.raises(InputFormatError, match=rf"{name}:\d+: ") as error:
         scan(path)
+    # Named as given, not by its bare file name.
+    assert error.value.source is not None
+    assert error.value.source.startswith(f"{path}:")
     assert path.read_bytes() == before
 
 
@@ -502,6 +505,51 @@ def test_modelfile_without_from_is_an_error_problem(tmp_path: Path) -> None:
     assert [str(p) for p in result.problems] == [
         "Modelfile: warning: line 2: unknown instruction 'BOGUS'; skipped",
         "Modelfile: error: no FROM instruction; the Modelfile names no model",
+    ]
+
+
+def test_an_empty_from_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    folder = tmp_path / "chat"
+    folder.mkdir()
+    (folder / "Modelfile").write_text("FROM llama3.1\nFROM\nADAPTER \n", encoding="utf-8")
+    result = scan(folder)
+    assert [str(p) for p in result.problems] == [
+        "Modelfile: warning: line 2: FROM names nothing; skipped",
+        "Modelfile: warning: line 3: ADAPTER names nothing; skipped",
+    ]
+    assert [m.name for m in result.bom.of_type(Model)] == ["llama3.1"]
+
+
+def test_a_value_the_model_refuses_leaves_that_file_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fmbom.scan import _deploy_ollama
+
+    read = _deploy_ollama.read
+
+    def half_read(builder: Any, config: Any) -> None:
+        read(builder, config)
+        raise ValidationError("must not be empty", "name")
+
+    shutil.copy(DEPLOY / "nemo" / "llama_guard" / "config.yml", tmp_path / "config.yml")
+    (tmp_path / "Modelfile").write_text("FROM llama3.1\n", encoding="utf-8")
+    monkeypatch.setattr(_deploy_ollama, "read", half_read)
+    result = scan(tmp_path)
+    assert [str(p) for p in result.errors] == [
+        "Modelfile: error: not read: name: must not be empty"
+    ]
+    # What the file added before the refusal is gone; the other file is kept.
+    assert not [c for c in result.bom.components if "ollama" in c.ref]
+    assert len(result.bom.of_type(GuardModel)) == 2
+
+
+def test_a_folder_whose_configurations_cannot_be_read_says_why(tmp_path: Path) -> None:
+    (tmp_path / "Modelfile").write_bytes(b"FROM llama3.1\n\xff\n")
+    with pytest.raises(ScanError) as error:
+        scan(tmp_path)
+    assert error.value.lines() == [
+        f"{tmp_path}: no deployment configuration found",
+        f"{tmp_path / 'Modelfile'}: not UTF-8 text",
     ]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from fmbom import spdx
-from fmbom.errors import BomValidationError
+from fmbom.errors import BomValidationError, InputFormatError
 from fmbom.model import (
     ComponentKind,
     Dataset,
@@ -279,3 +279,54 @@ def test_other_contexts_are_read_with_a_warning() -> None:
     assert bom.of_type(Software)[0].name == "app"
     assert any("read as SPDX 3.0.1" in w for w in warnings)
     assert bom.component("urn:app").kind is ComponentKind.SOFTWARE
+
+
+@pytest.mark.parametrize(
+    ("element", "path", "message"),
+    [
+        ({**APP, "type": ["software_Package"]}, "$.@graph[5].type", "must be a class name"),
+        (
+            _rel("dependsOn", "urn:app", "urn:org") | {"relationshipType": ["dependsOn"]},
+            "$.@graph[5].relationshipType",
+            "must be a relationship type",
+        ),
+        ({**APP, "creationInfo": [CI]}, "$.@graph[5].creationInfo", "CreationInfo IRI or object"),
+        ({**APP, "name": {"text": "app"}}, "$.@graph[5].name", "must be a literal value"),
+        (
+            {**MODEL, "ai_hyperparameter": [1.5]},
+            "$.@graph[5].ai_hyperparameter",
+            "IRI or an object",
+        ),
+        (
+            {**APP, "verifiedUsing": [{"type": "Hash", "algorithm": ["sha256"]}]},
+            "$.@graph[5].verifiedUsing[0].algorithm",
+            "must be the name of one member",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_structure_is_refused_with_its_path(
+    element: dict[str, Any], path: str, message: str
+) -> None:
+    with pytest.raises(InputFormatError, match=message) as error:
+        spdx.from_dict(_doc(element), source="odd.spdx3.json")
+    assert error.value.path == path
+    assert error.value.source == "odd.spdx3.json"
+
+
+def test_objects_named_by_their_iri_are_read_like_inline_ones() -> None:
+    digest = "a" * 64
+    hashed = {**APP, "verifiedUsing": ["_:hash", "_:nowhere"]}
+    tuned = {**MODEL, "ai_hyperparameter": ["_:context"]}
+    document = _doc(hashed, ORG, tuned)
+    document["@graph"] += [
+        {"type": "Hash", "@id": "_:hash", "algorithm": "sha256", "hashValue": digest},
+        {"type": "DictionaryEntry", "@id": "_:context", "key": "context_length", "value": "8192"},
+    ]
+    bom, warnings = spdx.from_dict(document)
+    app = bom.component("urn:app")
+    assert [d.value for d in app.digests] == [digest]
+    model = bom.component("urn:model")
+    assert isinstance(model, Model)
+    assert model.context_length == 8192
+    assert any("hash '_:nowhere' has no object" in w for w in warnings)
+    assert not any("not carried over: _:" in w for w in warnings), warnings
