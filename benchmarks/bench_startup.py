@@ -1,24 +1,34 @@
 """Start-up of the ``fmbom`` command and the cost of an unchanged rescan.
 
-Measured in fresh processes, each command in turn with the yardstick (a bare
-``python -I -c pass``), median of ``--runs``:
+Measured in fresh processes, each command in turn with its yardstick, median of ``--runs``
+paired runs (the ratio is taken pair by pair, so that a machine whose speed drifts still
+compares like with like):
 
-- ``fmbom --version`` and ``fmbom --help`` (goal: within 4x the bare interpreter);
-- ``fmbom VERB --help`` for every verb, with the number of modules the process imported,
-  so a verb that pulls in another verb's libraries shows;
-- ``fmbom scan DIR`` a second time over an unchanged model folder (six safetensors shards
-  of ``--shard-mb`` MB each and a config, every digest in the hash cache), against
-  ``fmbom --version`` (goal: at most start-up + 0.1 s);
-- the slowest imports of ``fmbom --version`` from ``python -X importtime``.
+- ``fmbom --version`` (the installed command), ``fmbom --help`` and ``fmbom VERB --help``
+  for every verb against a bare ``python -I -c pass`` (goal for the first two: within 4x),
+  with the number of modules each imported and its slowest imports from
+  ``python -X importtime`` (cumulative time of the top-level imports: what the command
+  pulled in);
+- ``fmbom scan DIR`` a second time over an unchanged model folder (``--shards`` safetensors
+  shards of ``--shard-mb`` MB each, a config, a model card, tokenizer files), against
+  ``fmbom --version`` (goal: at most start-up + 0.1 s): the replay of the scan's memo, and
+  with the memo removed before each run (every digest still in the hash cache), which is
+  what a rescan costs when the BOM is built again.
 
-Run: ``python benchmarks/bench_startup.py [--runs 15] [--shard-mb 64]``.
+fmbom's bytecode is compiled first (``compileall``), as an installed package has it: a
+source checkout run under ``PYTHONDONTWRITEBYTECODE`` would otherwise compile every module
+it imports at each start.
+
+Run: ``python benchmarks/bench_startup.py [--runs 15] [--shards 6] [--shard-mb 64]``.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import compileall
+import json
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,9 +40,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_scan import _make_tree
 
+import fmbom
+from fmbom.cli import VERBS
+
 PYTHON = sys.executable
-FMBOM = [PYTHON, "-m", "fmbom"]
-VERBS = ("scan", "export", "diff", "validate", "show", "check", "graph", "report")
+# The installed command (what users run), else ``python -m fmbom``.
+_SCRIPT = Path(PYTHON).parent / "fmbom"
+FMBOM = [str(_SCRIPT)] if _SCRIPT.exists() else [PYTHON, "-m", "fmbom"]
+BARE = [PYTHON, "-I", "-c", "pass"]
+_IMPORT_LINE = re.compile(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)")
 
 
 def wall(argv: list[str]) -> float:
@@ -41,79 +57,109 @@ def wall(argv: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def paired(argv: list[str], yardstick: list[str], runs: int) -> tuple[float, float, float]:
-    """Median wall of ``argv``, of ``yardstick``, and the median of the paired ratios."""
+def paired(
+    argv: list[str], yardstick: list[str], runs: int, before: list[str] | None = None
+) -> tuple[float, float, float]:
+    """Median wall of ``argv``, of ``yardstick``, and the median of the paired ratios
+    (``before`` runs, untimed, ahead of each ``argv``)."""
     wall(argv)
     wall(yardstick)
     ours, theirs = [], []
     for _ in range(runs):
+        if before is not None:
+            subprocess.run(before, check=True)  # noqa: S603
         ours.append(wall(argv))
         theirs.append(wall(yardstick))
     ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
     return statistics.median(ours), statistics.median(theirs), statistics.median(ratios)
 
 
-def module_count(argv: list[str]) -> int:
-    """How many modules the command imported (``-X importtime`` lines)."""
+def imports(argv: list[str]) -> list[tuple[int, int, str]]:
+    """(cumulative µs, depth, module) of every import of the command (``-X importtime``)."""
+    command = argv[1:] if argv[0] == PYTHON else argv
     result = subprocess.run(  # noqa: S603
-        [PYTHON, "-X", "importtime", *argv[1:]], check=False, capture_output=True, text=True
-    )
-    return sum(1 for line in result.stderr.splitlines() if line.startswith("import time:"))
-
-
-def slowest_imports(argv: list[str], count: int = 12) -> list[tuple[int, str]]:
-    result = subprocess.run(  # noqa: S603
-        [PYTHON, "-X", "importtime", *argv[1:]], check=False, capture_output=True, text=True
+        [PYTHON, "-X", "importtime", *command], check=False, capture_output=True, text=True
     )
     rows = []
     for line in result.stderr.splitlines():
-        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)", line)
-        if match and len(match.group(2)) <= 3:  # top level and one below
-            rows.append((int(match.group(1)), match.group(2) + match.group(3)))
-    return sorted(rows, reverse=True)[:count]
+        match = _IMPORT_LINE.match(line)
+        if match:
+            rows.append((int(match.group(1)), len(match.group(2)) // 2, match.group(3)))
+    return rows
+
+
+def top_imports(rows: list[tuple[int, int, str]], count: int) -> str:
+    """The ``count`` slowest top-level imports, as ``module ms``."""
+    top = sorted((r for r in rows if r[1] == 0), reverse=True)[:count]
+    return ", ".join(f"{name} {micros / 1000:.1f}" for micros, _, name in top)
+
+
+def _model_folder(root: Path, shards: int, shard_mb: int) -> None:
+    """Safetensors shards and the small files of a real model folder (config, card,
+    tokenizer files): what a rescan reads besides the digests."""
+    _make_tree(root, shards, shard_mb << 20)
+    (root / "README.md").write_text(
+        "---\nlicense: apache-2.0\nbase_model: acme/base-7b\nlanguage: [en]\n"
+        "datasets: [acme/web-crawl]\npipeline_tag: text-generation\n---\n# acme-chat-7b\n",
+        encoding="utf-8",
+    )
+    (root / "tokenizer_config.json").write_text(
+        json.dumps({"tokenizer_class": "LlamaTokenizer", "chat_template": "{{ messages }}"}),
+        encoding="utf-8",
+    )
+    vocab = {f"tok{i}": i for i in range(32000)}
+    tokenizer = {"model": {"type": "BPE", "vocab": vocab, "merges": []}, "added_tokens": []}
+    (root / "tokenizer.json").write_text(json.dumps(tokenizer), encoding="utf-8")
+    (root / "generation_config.json").write_text('{"do_sample": true}', encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--shards", type=int, default=6)
     parser.add_argument("--shard-mb", type=int, default=64)
+    parser.add_argument("--top", type=int, default=6, help="slowest imports shown per command")
     args = parser.parse_args()
-    bare = [PYTHON, "-I", "-c", "pass"]
+    compileall.compile_dir(Path(fmbom.__file__).parent, quiet=1)
 
-    print(f"start-up, median of {args.runs} paired runs against `python -I -c pass`:")
-    for label, argv in (
-        ("fmbom --version", [*FMBOM, "--version"]),
-        ("fmbom --help", [*FMBOM, "--help"]),
-    ):
-        ours, base, ratio = paired(argv, bare, args.runs)
-        print(f"  {label:<22} {ours * 1000:7.1f} ms   bare python {base * 1000:6.1f} ms", end="")
-        print(f"   {ratio:4.1f}x")
-    print(f"  {'(modules imported)':<22} {module_count([*FMBOM, '--version']):7d}")
-
-    print("each verb's --help (modules imported):")
-    for verb in VERBS:
-        argv = [*FMBOM, verb, "--help"]
-        print(f"  fmbom {verb:<16} {module_count(argv):5d} modules")
+    print(f"start-up against `python -I -c pass`, median of {args.runs} paired runs:")
+    print(f"  {'command':<24} {'ms':>7} {'bare ms':>8} {'ratio':>6} {'modules':>8}")
+    commands = [["--version"], ["--help"], *([verb, "--help"] for verb in VERBS)]
+    for command in commands:
+        argv = [*FMBOM, *command]
+        ours, base, ratio = paired(argv, BARE, args.runs)
+        rows = imports(argv)
+        label = "fmbom " + " ".join(command)
+        print(f"  {label:<24} {ours * 1000:7.1f} {base * 1000:8.1f} {ratio:5.1f}x {len(rows):8d}")
+        print(f"    slowest imports (ms): {top_imports(rows, args.top)}")
 
     with tempfile.TemporaryDirectory() as tmp:
         root, cache = Path(tmp, "model"), Path(tmp, "cache")
         root.mkdir()
-        _make_tree(root, 6, args.shard_mb << 20)
+        _model_folder(root, args.shards, args.shard_mb)
         output = Path(tmp, "bom.json")
         scan = [*FMBOM, "scan", str(root), "--cache-dir", str(cache), "-o", str(output)]
-        env_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        time.sleep(2.5)  # the folder must not be racily new for the memo to be kept
         first = wall(scan)
-        ours, base, ratio = paired(scan, [*FMBOM, "--version"], max(5, args.runs // 3))
+        runs = max(5, args.runs // 3)
+        version = [*FMBOM, "--version"]
+        size = f"{args.shards * args.shard_mb} MB"
+        print(f"unchanged rescan of {size} ({args.shards} shards; first scan {first:.2f} s):")
+        ours, base, ratio = paired(scan, version, runs)
         print(
-            f"unchanged rescan of {6 * args.shard_mb} MB (first scan {first:.2f} s): "
-            f"{ours * 1000:.1f} ms, fmbom --version {base * 1000:.1f} ms, "
+            f"  replayed: {ours * 1000:.1f} ms, fmbom --version {base * 1000:.1f} ms, "
             f"difference {(ours - base) * 1000:.1f} ms (paired ratio {ratio:.2f}x)"
-            + ("" if env_epoch is None else " [SOURCE_DATE_EPOCH set]")
         )
-
-    print("slowest imports of `fmbom --version` (cumulative µs, python -X importtime):")
-    for micros, name in slowest_imports([*FMBOM, "--version"]):
-        print(f"  {micros:9,d}  {name}")
+        print(f"    slowest imports (ms): {top_imports(imports(scan), args.top)}")
+        forget = [PYTHON, "-c", f"import shutil; shutil.rmtree({str(cache / 'scans-v1')!r})"]
+        ours, base, ratio = paired(scan, version, runs, before=forget)
+        print(
+            f"  built again from the hash cache: {ours * 1000:.1f} ms, fmbom --version "
+            f"{base * 1000:.1f} ms, difference {(ours - base) * 1000:.1f} ms "
+            f"(paired ratio {ratio:.2f}x)"
+        )
+        shutil.rmtree(cache / "scans-v1", ignore_errors=True)
+        print(f"    slowest imports (ms): {top_imports(imports(scan), args.top)}")
 
 
 if __name__ == "__main__":

@@ -39,16 +39,27 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+#: Each character's replacement, for one :meth:`str.translate` per text.
+_REPLACEMENTS: Final = {
+    **{ord(ch): "\\" + ch for ch in _BACKSLASHED},
+    **{ord(ch): entity for ch, entity in _ENTITIES.items()},
+    ord("@"): _AT,
+}
+
+
 def escape_markdown(text: str) -> str:
     """``text`` as literal Markdown on one line, safe inline and in a table cell."""
-    escaped = "".join(
-        "\\" + ch if ch in _BACKSLASHED else _ENTITIES.get(ch, _AT if ch == "@" else ch)
-        for ch in _flat(text)
-    )
-    escaped = _WWW.sub(r"\1\\.", _SCHEME.sub(r"\\://", escaped))
+    escaped = _flat(text).translate(_REPLACEMENTS)
+    # Each pattern runs only where it can match (most names hold no URL and start no list).
+    if "://" in escaped:
+        escaped = _SCHEME.sub(r"\\://", escaped)
+    if "." in escaped:
+        escaped = _WWW.sub(r"\1\\.", escaped)
     if _BLOCK_START.match(escaped):
         return "\\" + escaped
-    return _ORDERED_ITEM.sub(r"\1\\\2", escaped)
+    if escaped[:1].isdigit():
+        return _ORDERED_ITEM.sub(r"\1\\\2", escaped)
+    return escaped
 
 
 def table_code(text: str) -> str:

@@ -12,21 +12,16 @@ Four names, one per direction and medium:
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import stat
 import sys
-import tempfile
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from fmbom._atomic import write_atomic
 from fmbom._bounded import loads_json, markup_of
 from fmbom._formats import OutputFormat
 from fmbom.bom import Bom
-from fmbom.errors import InputFormatError, WriteError
+from fmbom.errors import InputFormatError
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -192,150 +187,3 @@ def write_bom(
 ) -> None:
     """Write ``bom`` to ``path`` in ``format``, atomically (see :func:`write_atomic`)."""
     write_atomic(path, dumps_bom(bom, format, spec_version=spec_version))
-
-
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the whole new one.
-
-    - ``-`` is standard output, and devices, FIFOs and sockets are written through: they are
-      opened for writing and never replaced (``/dev/null`` stays a device).
-    - A regular file (or a new one) gets its data through a temporary file in the same
-      directory, flushed to disk and renamed over it. A symlink is followed: its target is
-      replaced atomically and the link stays.
-    - On any failure, and on SIGTERM, SIGHUP or SIGINT while writing, the temporary file is
-      removed and the target is untouched; the error names the path.
-
-    Text holding a lone surrogate cannot be encoded and is refused before anything is written.
-    """
-    name = os.fspath(path)
-    payload = _encode(data, name)
-    if name == "-":
-        _write_stdout(payload)
-        return
-    try:
-        info = Path(name).stat()
-    except FileNotFoundError:
-        info = None
-    except OSError as error:
-        raise WriteError(f"cannot write: {error.strerror or error}", source=name) from None
-    if info is not None and stat.S_ISDIR(info.st_mode):
-        raise WriteError("cannot write: is a directory", source=name)
-    if info is not None and not stat.S_ISREG(info.st_mode):
-        _write_through(name, payload)
-        return
-    target = Path(os.path.realpath(name)) if Path(name).is_symlink() else Path(name)
-    with _cleanup_on_signals() as temps:
-        _replace(target, payload, temps)
-
-
-def _encode(data: str | bytes, name: str) -> bytes:
-    if isinstance(data, bytes):
-        return data
-    try:
-        return data.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise WriteError(
-            f"cannot write: the text holds a lone surrogate at character {error.start} "
-            "(not valid Unicode)",
-            source="standard output" if name == "-" else name,
-        ) from None
-
-
-def _write_stdout(payload: bytes) -> None:
-    """Write to standard output; a full disk is one clear error (a closed pipe propagates)."""
-    stream = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
-    try:
-        if stream is None:
-            sys.stdout.write(payload.decode("utf-8"))
-            sys.stdout.flush()
-        else:
-            sys.stdout.flush()
-            stream.write(payload)
-            stream.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as error:
-        raise WriteError(f"cannot write to standard output: {error.strerror or error}") from None
-
-
-def _write_through(name: str, payload: bytes) -> None:
-    """Write to a device, FIFO or socket in place (no temporary file, no rename)."""
-    try:
-        fd = os.open(name, os.O_WRONLY | os.O_NOCTTY)
-    except OSError as error:
-        raise WriteError(f"cannot write: {error.strerror or error}", source=name) from None
-    try:
-        view = memoryview(payload)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-    except OSError as error:
-        raise WriteError(f"cannot write: {error.strerror or error}", source=name) from None
-    finally:
-        os.close(fd)
-
-
-def _replace(target: Path, payload: bytes, temps: list[str]) -> None:
-    directory = target.parent if str(target.parent) else Path()
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise WriteError(f"cannot write: {error.strerror or error}", source=str(target)) from None
-    temps.append(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            current: os.stat_result | None = target.lstat()
-        except FileNotFoundError:
-            current = None
-        if current is not None and not stat.S_ISREG(current.st_mode):
-            # Replaced by something else meanwhile: never rename over a device or a link.
-            raise WriteError("cannot write: no longer a regular file", source=str(target))
-        if current is not None:
-            with contextlib.suppress(OSError):
-                Path(temp_name).chmod(current.st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            Path(temp_name).chmod(0o666 & ~umask)
-        Path(temp_name).replace(target)
-        temps.remove(temp_name)
-    except OSError as error:
-        raise WriteError(f"cannot write: {error.strerror or error}", source=str(target)) from None
-
-
-_SIGNALS: Final = tuple(
-    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name)
-)
-
-
-@contextlib.contextmanager
-def _cleanup_on_signals() -> Iterator[list[str]]:
-    """Yield a list of temporary files; they are removed on failure or a terminating signal.
-
-    In the main thread, SIGTERM, SIGHUP and SIGINT raise SystemExit (128 + signal) while the
-    block runs, so the removal happens before the process ends; the previous handlers come
-    back afterwards. SIGKILL cannot be caught: a leftover ``.NAME.*.tmp`` file is then possible.
-    """
-    temps: list[str] = []
-    previous: dict[int, Any] = {}
-
-    def stop(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    if threading.current_thread() is threading.main_thread():
-        for number in _SIGNALS:
-            with contextlib.suppress(OSError, ValueError):
-                previous[number] = signal.signal(number, stop)
-    try:
-        yield temps
-    finally:
-        for temp in temps:
-            with contextlib.suppress(OSError):
-                Path(temp).unlink()
-        for number, handler in previous.items():
-            if handler is not None:
-                signal.signal(number, handler)

@@ -48,6 +48,8 @@ def _strict(kind: type[T], name: str) -> Callable[[Any, type[T]], T]:
     """A structure hook that accepts only ``kind`` (str-based enums dispatch here too)."""
 
     def structure(value: Any, target: type[T]) -> T:
+        if target is kind and type(value) is kind:
+            return value  # the common case: exactly the type asked for
         if target is not kind and issubclass(target, Enum):
             try:
                 return target(value)

@@ -40,7 +40,8 @@ class Digest:
 
     def __attrs_post_init__(self) -> None:
         expected = self.algorithm.hex_length
-        if len(self.value) != expected or any(c not in "0123456789abcdef" for c in self.value):
+        # strip() removes hex digits from both ends: anything left is not a hex digit
+        if len(self.value) != expected or self.value.strip("0123456789abcdef"):
             raise ValidationError(
                 f"{self.algorithm.value} digest must be {expected} hex digits, got {self.value!r}",
                 "value",

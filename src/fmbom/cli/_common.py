@@ -105,7 +105,7 @@ def add_output(parser: argparse.ArgumentParser) -> None:
 
 def emit(args: argparse.Namespace, text: str) -> None:
     """Write a verb's output to stdout or atomically to ``--output`` (see ``write_atomic``)."""
-    from fmbom.io import write_atomic
+    from fmbom._atomic import write_atomic
 
     write_atomic("-" if args.output is None else args.output, text)
 

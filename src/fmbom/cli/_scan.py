@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
+from fmbom._canonical import native_text
 from fmbom._formats import OutputFormat
 from fmbom.cli._common import (
     EXIT_FAILED,
@@ -21,6 +23,7 @@ from fmbom.cli._common import (
 from fmbom.vocabulary import HashAlgorithm
 
 if TYPE_CHECKING:
+    from fmbom._rescan import ScanMemo
     from fmbom.scan import ScanResult
 
 
@@ -125,11 +128,70 @@ def _size(count: int) -> str:
     return f"{value:.1f} TiB"
 
 
-def _scan(args: argparse.Namespace, bar: _ProgressBar | None) -> ScanResult:
-    """The scan of PATH: a local file or folder, or a URL read through fsspec."""
-    from fmbom.fleet._remote import is_url
+def run(args: argparse.Namespace) -> int:
+    if args.workers is not None and args.workers < 1:
+        raise CliError("--workers must be at least 1")
+    if args.each:
+        from fmbom.cli._fleet import run_each
 
-    if is_url(args.path):
+        return run_each(args)
+    if args.executor != "thread":
+        raise CliError("--executor applies to --each")
+    if args.spec_version is not None and args.format == OutputFormat.NATIVE:
+        raise CliError("--spec-version applies only to the cyclonedx formats")
+    memo = _memo(args)
+    replayed = memo.replay() if memo is not None else None
+    text, problems = replayed if replayed is not None else _scan(args, memo)
+    for problem in problems:
+        sys.stderr.write(f"fmbom: {printable(problem)}\n")
+    emit(args, text if text.endswith("\n") else text + "\n")
+    return EXIT_FAILED if args.strict and problems else EXIT_OK
+
+
+#: ``SCHEME://``: PATH is a URL for fsspec (the test of ``fmbom.fleet._remote.is_url``, here
+#: without importing the scanner, so that an unchanged rescan stays light).
+_URL: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def _is_url(path: str) -> bool:
+    return _URL.match(path) is not None
+
+
+def _memo(args: argparse.Namespace) -> ScanMemo | None:
+    """The memo of this scan's native output, unless the hash cache is off, the output is
+    not native or PATH is a URL (see :mod:`fmbom._rescan`)."""
+    if args.no_cache or args.format != OutputFormat.NATIVE or _is_url(args.path):
+        return None
+    from fmbom._rescan import ScanMemo
+
+    return ScanMemo.of(args.path, args.cache_dir, args.algorithm, args.name, args.version)
+
+
+def _scan(args: argparse.Namespace, memo: ScanMemo | None) -> tuple[str, list[str]]:
+    from fmbom.io import dumps_bom
+
+    tree = memo.fingerprint() if memo is not None else None
+    bar = _ProgressBar() if sys.stderr.isatty() else None
+    try:
+        result = _scan_path(args, bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    problems = [str(problem) for problem in result.problems]
+    if memo is None:
+        return dumps_bom(result.bom, args.format, spec_version=args.spec_version), problems
+    from fmbom import native
+
+    document = native.to_dict(result.bom)
+    failure = memo.remember(tree, document, problems)
+    if failure is not None:
+        sys.stderr.write(f"fmbom: warning: {printable(failure)}\n")
+    return native_text(document), problems
+
+
+def _scan_path(args: argparse.Namespace, bar: _ProgressBar | None) -> ScanResult:
+    """The scan of PATH: a local file or folder, or a URL read through fsspec."""
+    if _is_url(args.path):
         from fmbom.fleet import scan_url
 
         return scan_url(
@@ -152,29 +214,3 @@ def _scan(args: argparse.Namespace, bar: _ProgressBar | None) -> ScanResult:
         name=args.name,
         version=args.version,
     )
-
-
-def run(args: argparse.Namespace) -> int:
-    if args.workers is not None and args.workers < 1:
-        raise CliError("--workers must be at least 1")
-    if args.each:
-        from fmbom.cli._fleet import run_each
-
-        return run_each(args)
-    if args.executor != "thread":
-        raise CliError("--executor applies to --each")
-    if args.spec_version is not None and args.format == OutputFormat.NATIVE:
-        raise CliError("--spec-version applies only to the cyclonedx formats")
-    bar = _ProgressBar() if sys.stderr.isatty() else None
-    try:
-        result = _scan(args, bar)
-    finally:
-        if bar is not None:
-            bar.close()
-    for problem in result.problems:
-        sys.stderr.write(f"fmbom: {printable(str(problem))}\n")
-    from fmbom.io import dumps_bom
-
-    text = dumps_bom(result.bom, args.format, spec_version=args.spec_version)
-    emit(args, text if text.endswith("\n") else text + "\n")
-    return EXIT_FAILED if args.strict and result.problems else EXIT_OK

@@ -140,7 +140,8 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
-    if _XML_ILLEGAL.search(text):
+    # Every character XML 1.0 cannot carry is unprintable: most values skip the search.
+    if not text.isprintable() and _XML_ILLEGAL.search(text):
         raise ExportError(
             f"{text[:40]!r} contains control characters that XML 1.0 cannot carry; "
             "export it as CycloneDX JSON"
@@ -217,7 +218,8 @@ class _Writer:
         text_key = _TEXT_KEY.get(tag)
         items: Any = value.items()
         if xtype is not None:
-            items = sorted(items, key=lambda kv: xtype.rank(kv[0]))
+            ranks, last = xtype.ranks, len(xtype.children)
+            items = sorted(items, key=lambda kv: ranks.get(kv[0], last))
         elif tag == "component":
             items = sorted(items, key=lambda kv: _COMPONENT_RANK.get(kv[0], -1))
         attrs = extra

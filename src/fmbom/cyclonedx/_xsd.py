@@ -27,14 +27,19 @@ class XmlType:
         self.attributes: set[str] = set()
         #: True when the element holds text (simple content, possibly with attributes).
         self.text = False
+        self._ranks: dict[str, int] = {}
 
     def child(self, name: str) -> XmlType | None:
         found = self.children.get(name)
         return None if found is None else found[1]
 
-    def rank(self, name: str) -> int:
-        found = self.children.get(name)
-        return len(self.children) if found is None else found[0]
+    @property
+    def ranks(self) -> dict[str, int]:
+        """Each child's rank in the XSD's order, as one dictionary to sort by (a key that is
+        not a child sorts after them all)."""
+        if len(self._ranks) != len(self.children):
+            self._ranks = {name: found[0] for name, found in self.children.items()}
+        return self._ranks
 
     def list_item(self, name: str) -> tuple[str, XmlType | None] | None:
         """For a wrapper child such as ``formulation``: its one repeated item element."""

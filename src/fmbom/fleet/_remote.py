@@ -64,8 +64,7 @@ _HF_REPO: Final = re.compile(
 
 def is_url(text: str) -> bool:
     """True for ``SCHEME://...`` (a path for fsspec), false for a local path."""
-    scheme, sep, _ = text.partition("://")
-    return bool(sep) and bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme))
+    return re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text) is not None
 
 
 def public_url(url: str) -> str:

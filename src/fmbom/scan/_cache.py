@@ -15,18 +15,12 @@ import tempfile
 from pathlib import Path
 from typing import Any, Final
 
+from fmbom._rescan import default_cache_dir
+
 __all__ = ["CACHE_FILE_NAME", "HashCache", "default_cache_dir"]
 
 CACHE_FILE_NAME: Final = "hashes-v1.json"
 _FORMAT: Final = "fmbom-hash-cache-1"
-
-
-def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/fmbom`` when set (and absolute), else ``~/.cache/fmbom``."""
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    if xdg and Path(xdg).is_absolute():
-        return Path(xdg) / "fmbom"
-    return Path.home() / ".cache" / "fmbom"
 
 
 class HashCache:

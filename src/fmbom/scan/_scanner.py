@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from fmbom._rescan import recorded_time
 from fmbom._version import __version__
 from fmbom.bom import Bom, BomMetadata, Subject, Tool
 from fmbom.errors import BomValidationError, ScanError, ValidationError
@@ -38,21 +39,13 @@ def scan_timestamp() -> datetime.datetime:
     """The time a scan records: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now
     (UTC, whole seconds). Raises :class:`ScanError` when ``SOURCE_DATE_EPOCH`` is not a
     non-negative integer."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None or not epoch.strip():
-        now = datetime.datetime.now(datetime.timezone.utc)
-        return now.replace(microsecond=0)
-    problem = ScanError(f"SOURCE_DATE_EPOCH={epoch!r}: not a number of seconds since 1970-01-01")
-    try:
-        seconds = int(epoch.strip())
-    except ValueError:
-        raise problem from None
-    if seconds < 0:
-        raise problem
-    try:
-        return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
-    except (OverflowError, OSError, ValueError):
-        raise problem from None
+    moment = recorded_time()
+    if moment is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        raise ScanError(
+            f"SOURCE_DATE_EPOCH={epoch!r}: not a number of seconds since 1970-01-01"
+        ) from None
+    return moment
 
 
 def scan(
