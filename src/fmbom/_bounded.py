@@ -172,6 +172,10 @@ def loads_json(
     surrogates = (not text.isascii() and _has_surrogate(text)) or bool(
         _SURROGATE_ESCAPE.search(text)
     )
+    if not surrogates and not seen and SHALLOW_CHECK:
+        utf8 = isinstance(data, bytes) and not data.startswith(_UTF32_BOMS + _UTF16_BOMS)
+        if _shallow(data if utf8 else text, max_depth):
+            return document
     _walk(
         document,
         source,
@@ -181,6 +185,31 @@ def loads_json(
         constants=bool(seen),
     )
     return document
+
+
+#: Prove shallow documents shallow from their text instead of walking the parsed tree.
+SHALLOW_CHECK = True
+_NOT_STRUCTURE: Final = bytes(range(256)).translate(None, b'[]{}"\\')
+
+
+def _shallow(text: bytes | str, max_depth: int) -> bool:
+    """True when the JSON ``text`` (already parsed) is provably nested at most ``max_depth``
+    levels below its root; False when that is not known (the tree is then walked).
+
+    Only the structural characters are kept (brackets, quotes, backslashes); when no string
+    holds a bracket or an escape, the strings are empty pairs of quotes and go, leaving the
+    brackets. Each round removes the innermost pairs, one or two levels at a time, so a text
+    gone in ``max_depth // 2`` rounds is at most ``max_depth`` levels deep.
+    """
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    brackets = raw.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+    if b'"' in brackets or b"\\" in brackets:
+        return False
+    for _ in range(max_depth // 2):
+        if not brackets:
+            return True
+        brackets = brackets.replace(b"{}", b"").replace(b"[]", b"")
+    return not brackets
 
 
 def check_tree(document: Any, source: str = "", *, max_depth: int = MAX_DEPTH) -> None:

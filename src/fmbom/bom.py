@@ -193,6 +193,36 @@ class Bom:
         if problems:
             raise BomValidationError(problems=problems)
 
+    def with_components(
+        self, components: Iterable[AnyComponent], metadata: BomMetadata | None = None
+    ) -> Bom:
+        """This BOM with its components replaced (and its metadata, when given).
+
+        When the new components have the refs and kinds of the old ones, every check of the
+        BOM gives what it gave before (the checks read only refs, kinds and relations), so
+        the BOM is built without running them again; otherwise it is built and checked.
+        """
+        ordered = _sort_components(components)
+        chosen = self.metadata if metadata is None else metadata
+        same = len(ordered) == len(self.components) and all(
+            new.ref == old.ref and new.kind is old.kind
+            for new, old in zip(ordered, self.components, strict=True)
+        )
+        if not same or not isinstance(chosen, BomMetadata):
+            return Bom(metadata=chosen, components=ordered, relations=self.relations)
+        bom: Bom = object.__new__(Bom)
+        object.__setattr__(bom, "metadata", chosen)
+        object.__setattr__(bom, "components", ordered)
+        object.__setattr__(bom, "relations", self.relations)
+        by_ref: dict[str, AnyComponent] = {}
+        for component in ordered:
+            by_ref.setdefault(component.ref, component)
+        index = self._index
+        object.__setattr__(
+            bom, "_index", _Index(by_ref=by_ref, outgoing=index.outgoing, incoming=index.incoming)
+        )
+        return bom
+
     # --- checking ----------------------------------------------------------------------------
 
     def problems(self) -> list[Problem]:

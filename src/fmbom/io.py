@@ -130,7 +130,7 @@ def loads_bom_with_report(
         return spdx.from_dict(document, source, strict=strict)
     from fmbom import cyclonedx
 
-    return cyclonedx.from_json_dict_with_report(document, source=source, strict=strict)
+    return cyclonedx.read_parsed(document, source=source, strict=strict)
 
 
 def read_bom(path: str | os.PathLike[str], *, strict: bool = False) -> Bom:

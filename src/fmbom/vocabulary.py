@@ -129,7 +129,9 @@ class HashAlgorithm(Vocabulary):
     @classmethod
     def parse(cls, text: str) -> HashAlgorithm:
         """Read any common spelling: ``SHA-256``, ``SHA256``, ``sha_256`` and ``sha256`` agree."""
-        found = _ALGORITHM_SPELLINGS.get(_spelling_key(text))
+        found = _ALGORITHM_SPELLINGS.get(text)
+        if found is None:
+            found = _ALGORITHM_SPELLINGS.get(_spelling_key(text))
         if found is None:
             known = ", ".join(a.value for a in cls)
             raise _invalid(f"unknown hash algorithm {text!r} (known: {known})")
@@ -216,11 +218,13 @@ def _spelling_key(text: str) -> str:
     return re.sub(r"[\s_\-]", "", text).lower()
 
 
-#: Every accepted spelling, folded (no case, spaces, dashes or underscores), to its algorithm.
+#: Every accepted spelling, folded (no case, spaces, dashes or underscores), to its algorithm;
+#: the names as CycloneDX and SPDX write them are there unfolded too (found without folding).
 _ALGORITHM_SPELLINGS: Final = {
-    _spelling_key(spelling): algorithm
+    key: algorithm
     for algorithm, names in HASH_NAMES.items()
     for spelling in (algorithm.value, names.cyclonedx, names.spdx)
+    for key in (_spelling_key(spelling), spelling)
 }
 
 

@@ -605,3 +605,127 @@ def _pairs(
         for j, target in enumerate(components)
         if target.kind in targets and i != j and (j < i or not acyclic)
     ]
+
+
+# --- CycloneDX JSON as other tools write it: valid, nearly valid and wrong -------------------
+
+_JSON_SCALARS: S[Any] = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from([0.0, 1.0, 2.5]),
+    st.text(max_size=4),
+)
+_SPDX_IDS = ("MIT", "Apache-2.0", "BSD-3-Clause", "GPL-3.0-only")
+
+
+def _cdx_hash(wrong: bool) -> S[Any]:
+    if wrong:
+        return st.one_of(
+            st.fixed_dictionaries(
+                {
+                    "alg": st.sampled_from(["sha256", "BLAKE3", "Streebog-256", "SHA-256"]),
+                    "content": st.text("0123456789abcdefABx", max_size=70),
+                }
+            ),
+            st.fixed_dictionaries({"alg": st.just("MD5")}),
+        )
+    return st.fixed_dictionaries(
+        {
+            "alg": st.sampled_from(["SHA-256", "SHA-1", "MD5", "SHA-512", "BLAKE3"]),
+            "content": st.sampled_from(["ab" * 16, "AB" * 20, "0f" * 32, "1" * 128]),
+        }
+    )
+
+
+def _cdx_license(wrong: bool) -> S[Any]:
+    ids = st.sampled_from(["mit", "Not-An-Id", ""]) if wrong else st.sampled_from(_SPDX_IDS)
+    extra = {"acknowledgement": st.sampled_from(["declared", "concluded"])}
+    license_ = st.one_of(
+        st.fixed_dictionaries({"id": ids}, optional=extra),
+        st.fixed_dictionaries({"name": st.text(max_size=8)}, optional={"url": st.just("x")}),
+    )
+    return st.one_of(
+        small_lists(st.fixed_dictionaries({"license": license_}), min_size=int(wrong)),
+        st.lists(
+            st.fixed_dictionaries({"expression": st.sampled_from(["MIT OR Apache-2.0", "x"])}),
+            min_size=1,
+            max_size=2 if wrong else 1,
+        ),
+    )
+
+
+def _cdx_values(wrong: bool, depth: int) -> dict[str, S[Any]]:
+    """Per key of a component: a value the official schemas accept, or (``wrong``) one they
+    may refuse."""
+    text = st.text(max_size=6)
+    if wrong:
+        return {
+            "type": st.one_of(
+                st.sampled_from(["Library", "service", "cryptographic-asset"]), _JSON_SCALARS
+            ),
+            "name": _JSON_SCALARS,
+            "bom-ref": st.one_of(st.just(""), _JSON_SCALARS),
+            "scope": text,
+            "hashes": st.one_of(small_lists(_cdx_hash(True), min_size=1), _JSON_SCALARS),
+            "licenses": st.one_of(_cdx_license(True), _JSON_SCALARS),
+            "supplier": st.one_of(st.fixed_dictionaries({"name": _JSON_SCALARS}), _JSON_SCALARS),
+            "properties": st.one_of(
+                st.lists(st.fixed_dictionaries({"value": _JSON_SCALARS}), min_size=1, max_size=2),
+                _JSON_SCALARS,
+            ),
+            "externalReferences": st.lists(
+                st.fixed_dictionaries({"type": text, "url": _JSON_SCALARS}), min_size=1, max_size=2
+            ),
+            "unknownKey": _JSON_SCALARS,
+            "components": st.lists(_JSON_SCALARS, min_size=1, max_size=2),
+        }
+    found: dict[str, S[Any]] = {
+        "type": st.sampled_from(
+            ["library", "application", "framework", "machine-learning-model", "data", "file"]
+        ),
+        "name": text,
+        "bom-ref": st.text(string.ascii_letters + ":-", min_size=1, max_size=6),
+        "version": text,
+        "group": text,
+        "purl": st.just("pkg:pypi/x@1"),
+        "description": text,
+        "author": text,
+        "scope": st.sampled_from(["required", "optional", "excluded"]),
+        "hashes": small_lists(_cdx_hash(False)),
+        "licenses": _cdx_license(False),
+        "supplier": st.fixed_dictionaries(
+            {"name": text}, optional={"url": small_lists(st.just("https://x.example"))}
+        ),
+        "properties": small_lists(st.fixed_dictionaries({"name": text}, optional={"value": text})),
+        "externalReferences": small_lists(
+            st.fixed_dictionaries(
+                {"type": st.sampled_from(["vcs", "website", "other"]), "url": st.just("https://x")},
+                optional={"comment": text},
+            )
+        ),
+        "tags": small_lists(text),
+    }
+    if depth > 0:
+        found["components"] = small_lists(cdx_components(depth - 1), max_size=2)
+    return found
+
+
+@st.composite
+def cdx_components(draw: st.DrawFn, depth: int = 1) -> dict[str, Any]:
+    """A component as another tool writes it: valid against the official schema of each
+    CycloneDX version (whose enumerations differ), or with one key made wrong (a wrong type,
+    a value off an enumeration, an unknown key, a hash of the wrong length, ...)."""
+    valid = _cdx_values(False, depth)
+    optional = sorted(set(valid) - {"type", "name"})
+    keys = draw(st.lists(st.sampled_from(optional), unique=True, max_size=5))
+    component: dict[str, Any] = {"type": draw(valid["type"]), "name": draw(valid["name"])}
+    for key in keys:
+        component[key] = draw(valid[key])
+    if draw(st.booleans()):
+        wrong = _cdx_values(True, depth)
+        key = draw(st.sampled_from(sorted(wrong)))
+        component[key] = draw(wrong[key])
+        if draw(st.booleans()) and key in ("type", "name"):
+            del component[key]
+    return component

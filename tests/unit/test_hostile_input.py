@@ -251,3 +251,18 @@ def test_markup_and_decoding_corners() -> None:
     assert markup_of(b"hello") is None
     with pytest.raises(InputFormatError, match="not valid text: not UTF-16"):
         decode_text(b"\xff\xfe\x00\xd8", "u.txt")
+
+
+@pytest.mark.parametrize("key", ["x\ny", "it's", 'say "hi"', "tab\there", "\\"])
+def test_an_unexpected_key_jsonschema_quotes_oddly_is_removed(key: str) -> None:
+    """The key is named in the schema message as Python's repr; removing it must still work,
+    or the repair loop would go round until it gave up without saying where."""
+    document = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "version": 1,
+        "components": [{"type": "library", "name": "lib", "bom-ref": "lib", key: 1}],
+    }
+    bom, warnings = cyclonedx.load_with_report(json.dumps(document).encode(), source="odd.json")
+    assert [c.name for c in bom.components] == ["lib"]
+    assert any("$.components[0]" in w for w in warnings), warnings

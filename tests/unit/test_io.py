@@ -86,7 +86,7 @@ def test_loads_bom_hands_cyclonedx_to_its_reader(monkeypatch: pytest.MonkeyPatch
 
     calls: list[tuple[str, Any, str]] = []
 
-    def from_json_dict_with_report(
+    def read_parsed(
         document: Any, source: str = "", *, strict: bool = False
     ) -> tuple[str, list[str]]:
         calls.append(("json", document, source))
@@ -98,7 +98,7 @@ def test_loads_bom_hands_cyclonedx_to_its_reader(monkeypatch: pytest.MonkeyPatch
         calls.append(("xml", raw, source))
         return "xml-bom", []
 
-    monkeypatch.setattr(cyclonedx, "from_json_dict_with_report", from_json_dict_with_report)
+    monkeypatch.setattr(cyclonedx, "read_parsed", read_parsed)
     monkeypatch.setattr(cyclonedx, "load_with_report", load_with_report)
     assert io.loads_bom(CDX_JSON, source="a") == "json-bom"  # type: ignore[comparison-overlap]
     assert io.loads_bom(CDX_XML.decode(), source="b") == "xml-bom"  # type: ignore[comparison-overlap]

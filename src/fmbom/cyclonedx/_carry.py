@@ -39,8 +39,23 @@ _ADDITIONS: Final = frozenset({"bom-ref", "properties", "modelCard", "pedigree"}
 _STRUCTURE: Final = frozenset({"components", "services"})
 
 
+#: One encoder for every comparison (``json.dumps`` would build one per call).
+_ENCODER: Final = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(value)
+
+
+def _property_key(prop: Any) -> tuple[str, Any, str]:
+    """A key equal for two properties exactly when their canonical JSON texts are: a flat
+    object of strings by its items, anything else by its text."""
+    if type(prop) is dict:
+        if len(prop) == 2 and type(prop.get("name")) is str and type(prop.get("value")) is str:
+            return ("name-value", prop["name"], prop["value"])
+        if all(type(v) is str for v in prop.values()):
+            return ("items", tuple(sorted(prop.items())), "")
+    return ("json", _canonical(prop), "")
 
 
 def _without_refs(value: Any) -> Any:
@@ -85,8 +100,8 @@ def residual(
         if key == "properties" and isinstance(value, list) and isinstance(mine, list):
             # fmbom's own properties are written again from the object; others must be there.
             theirs = [p for p in value if not _is_own(p)]
-            mine_text = {_canonical(p) for p in mine}
-            if all(_canonical(p) in mine_text for p in theirs):
+            mine_keys = {_property_key(p) for p in mine}
+            if all(_property_key(p) in mine_keys for p in theirs):
                 continue
             out.append(Extension.of(FORMAT, path, theirs))
             continue

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import attrs
 
+from fmbom._trusted import evolve_checked
 from fmbom.bom import Bom, BomMetadata, Subject, Tool
 from fmbom.cyclonedx._carry import FORMAT, INLINE, NESTED_IN, SUBJECT_DEPENDS_ON, residual
 from fmbom.cyclonedx._common import (
@@ -187,11 +188,11 @@ def _carry(
     for entry, component in zip(reader.entries, reader.components, strict=True):
         extensions = _markers(entry, by_path)
         if entry.inline not in (None, "metadata.component"):
-            inline = inline_json(attrs.evolve(component, extensions=extensions))
+            inline = inline_json(evolve_checked(component, extensions=extensions))
             if inline is not None:
                 extensions.extend(residual(entry.data, inline, skip=("bom-ref",)))
-        marked.append(attrs.evolve(component, extensions=extensions) if extensions else component)
-    bom = Bom(metadata=bom.metadata, components=marked, relations=bom.relations)
+        marked.append(evolve_checked(component, extensions=extensions) if extensions else component)
+    bom = bom.with_components(marked)
     components = []
     for entry, found in zip(reader.entries, marked, strict=True):
         extra = (
@@ -200,7 +201,7 @@ def _carry(
             else []
         )
         components.append(
-            attrs.evolve(found, extensions=(*found.extensions, *extra)) if extra else found
+            evolve_checked(found, extensions=(*found.extensions, *extra)) if extra else found
         )
     subject = bom.metadata.subject
     if isinstance(subject_data, dict) and not any(
@@ -212,7 +213,7 @@ def _carry(
             subject = attrs.evolve(subject, extensions=subject_extensions)
     document_extensions = _document_residual(bom, document, subject_data, depends, components)
     metadata = attrs.evolve(bom.metadata, subject=subject, extensions=document_extensions)
-    return Bom(metadata=metadata, components=components, relations=bom.relations)
+    return bom.with_components(components, metadata)
 
 
 def _markers(entry: Entry, by_path: dict[str, Entry]) -> list[Extension]:

@@ -11,6 +11,7 @@ from typing import Any, Final
 
 import attrs
 
+from fmbom._trusted import build_checked
 from fmbom.cyclonedx._common import ORGANIZATION_FIELDS, TEXT_FIELDS, dumps_compact
 from fmbom.errors import InputFormatError, ValidationError
 from fmbom.licenses import parse_license_expression
@@ -30,6 +31,8 @@ REF: Final = re.compile(r"[!-~]{1,512}")
 URL: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+")
 _REFERENCE_TYPES: Final = {t.value: t for t in ExternalReferenceType}
 _SUFFIX: Final = {"k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
+#: Build components from checked values without the field validators (see Reader.build).
+TRUSTED = True
 
 
 def parse_count(value: str) -> int | None:
@@ -248,8 +251,21 @@ class Reader:
             if isinstance(item, dict) and str(item.get("name", "")).strip()
         ]
 
-    def build(self, cls: type[Any], fields: dict[str, Any], path: str) -> AnyComponent:
-        """Construct, dropping (with a warning) each field the object model rejects."""
+    def build(
+        self, cls: type[Any], fields: dict[str, Any], path: str, *, checked: bool = False
+    ) -> AnyComponent:
+        """Construct, dropping (with a warning) each field the object model rejects.
+
+        ``checked``: every value is one the reader has checked against the field's validator
+        (see :mod:`fmbom._trusted`), so the object is built without running them again.
+        """
+        if checked and TRUSTED:
+            try:
+                built: AnyComponent = build_checked(cls, fields)
+            except ValidationError:
+                pass  # the checks across fields: the validated path names what to drop
+            else:
+                return built
         for _ in range(len(fields) + 1):
             try:
                 component: AnyComponent = cls(**fields)

@@ -66,7 +66,8 @@ def foreign_component(reader: Reader, entry: Entry, raw_props: list[Property]) -
         cls = Software
         fields["role"] = ROLE_OF_TYPE.get(cdx_type, SoftwareRole.OTHER)
     fields["properties"] = raw_props
-    return reader.build(cls, fields, entry.path)
+    # The common fields are checked as they are read (Reader.common); a library has no other.
+    return reader.build(cls, fields, entry.path, checked=cls is Software)
 
 
 def _card_properties(props: list[Property], fields: dict[str, Any]) -> None:

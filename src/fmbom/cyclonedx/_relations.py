@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from fmbom._trusted import build_checked
 from fmbom.bom import ENDPOINT_KINDS
+from fmbom.cyclonedx import _read_common
 from fmbom.cyclonedx._carry import FORMAT, INLINE
 from fmbom.cyclonedx._read_common import REF, Entry, Pending, Reader
 from fmbom.extensions import Extension
@@ -204,7 +206,11 @@ def resolve(
             continue
         seen.add(key)
         pairs.add((source, target))
-        relations.append(Relation(kind=kind, source=source, target=target))
+        # Both refs are components' (checked refs) and differ: the validators would pass.
+        fields: dict[str, Any] = {"kind": kind, "source": source, "target": target}
+        relations.append(
+            build_checked(Relation, fields) if _read_common.TRUSTED else Relation(**fields)
+        )
     return relations
 
 

@@ -9,6 +9,7 @@ XSD support, each schema also parsed once per process.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import copy
 import datetime
@@ -17,7 +18,8 @@ import re
 from functools import cache
 from typing import Any, NamedTuple
 
-from fmbom.errors import InputFormatError
+from fmbom.cyclonedx._fastschema import fast_valid
+from fmbom.errors import InputFormatError, Problem
 
 __all__ = [
     "SchemaProblem",
@@ -28,6 +30,7 @@ __all__ = [
     "removal_order",
     "remove_at",
     "repair",
+    "schema_documents",
     "xml_schema_errors",
     "xml_schema_problems",
 ]
@@ -42,9 +45,8 @@ def _resources() -> Any:
 
 
 @cache
-def _json_validator(version: str) -> Any:
-    """The schema of ``version`` compiled to Python code by fastjsonschema (once a process)."""
-    import fastjsonschema
+def schema_documents(version: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The official JSON schema of ``version`` and the sub-schemas it refers to, by file name."""
     from cyclonedx.schema import SchemaVersion
 
     res = _resources()
@@ -53,19 +55,29 @@ def _json_validator(version: str) -> Any:
         with open(path, encoding="utf-8") as handle:  # noqa: PTH123
             return json.load(handle)
 
-    prefix = "http://cyclonedx.org/schema/"
     store = {
-        prefix + "spdx.SNAPSHOT.schema.json": load(res.SPDX_JSON),
-        prefix + "jsf-0.82.SNAPSHOT.schema.json": load(res.JSF),
-        prefix + "cryptography-defs.SNAPSHOT.schema.json": load(res.CRYPTOGRAPHY_DEFS),
+        "spdx.SNAPSHOT.schema.json": load(res.SPDX_JSON),
+        "jsf-0.82.SNAPSHOT.schema.json": load(res.JSF),
+        "cryptography-defs.SNAPSHOT.schema.json": load(res.CRYPTOGRAPHY_DEFS),
     }
+    return load(res.BOM_JSON[SchemaVersion.from_version(version)]), store
+
+
+@cache
+def _json_validator(version: str) -> Any:
+    """The schema of ``version`` compiled to Python code by fastjsonschema (once a process)."""
+    import fastjsonschema
+
+    # fastjsonschema changes the schema it compiles: it gets a copy of its own.
+    schema, files = copy.deepcopy(schema_documents(version))
+    prefix = "http://cyclonedx.org/schema/"
+    store = {prefix + name: document for name, document in files.items()}
 
     def resolve(uri: str) -> Any:
         if uri not in store:
             raise InputFormatError(f"schema reference {uri} is not available offline")
         return store[uri]
 
-    schema = load(res.BOM_JSON[SchemaVersion.from_version(version)])
     unchecked = dict.fromkeys(("iri-reference", "iri", "idn-email", "uri-reference"), _accept)
     return fastjsonschema.compile(
         schema,
@@ -112,6 +124,8 @@ def json_schema_errors(document: Any) -> list[str]:
     version = document.get("specVersion") if isinstance(document, dict) else None
     if version not in _SCHEMA_VERSIONS:
         return [f"$.specVersion: no schema for CycloneDX {version!r}"]
+    if fast_valid(document, lambda rest: _passes(_json_validator(str(version)), rest)):
+        return []
     validator = _json_validator(str(version))
     try:
         validator(document)
@@ -127,6 +141,16 @@ def json_schema_errors(document: Any) -> list[str]:
     except fastjsonschema.JsonSchemaException as error:
         return [f"$: {error}"]
     return []
+
+
+def _passes(validator: Any, document: Any) -> bool:
+    import fastjsonschema
+
+    try:
+        validator(document)
+    except (RecursionError, fastjsonschema.JsonSchemaException):
+        return False
+    return True
 
 
 class SchemaProblem(NamedTuple):
@@ -217,12 +241,35 @@ def _problem(error: Any) -> SchemaProblem:
     return SchemaProblem(_where(("$", *location)), _message(chosen.message), location)
 
 
+#: A key as jsonschema quotes it in "Additional properties are not allowed" (Python's repr).
+_QUOTED_KEY = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def _unexpected_keys(message: str) -> list[str] | None:
+    """The keys an "Additional properties" message names, or None for another message."""
+    extra = re.fullmatch(
+        r"Additional properties are not allowed \((.*) (?:was|were) unexpected\)",
+        message,
+        re.DOTALL,
+    )
+    if extra is None:
+        return None
+    keys: list[str] = []
+    for token in _QUOTED_KEY.findall(extra.group(1)):
+        with contextlib.suppress(ValueError, SyntaxError):
+            key = ast.literal_eval(token)
+            if isinstance(key, str):
+                keys.append(key)
+    return keys
+
+
 def prune(document: dict[str, Any], problems: list[SchemaProblem]) -> dict[str, Any]:
     """A copy of ``document`` without the values the problems point at.
 
     An object with an unexpected key loses that key; any other offending value is removed
     from its object or array. The copy is validated again until it is valid, so removing a
-    required value removes the object that needed it.
+    required value removes the object that needed it. A round that changes nothing removes
+    the offending objects whole, so every round makes progress.
     """
     fixed = copy.deepcopy(document)
     for _ in range(64):
@@ -231,20 +278,29 @@ def prune(document: dict[str, Any], problems: list[SchemaProblem]) -> dict[str, 
         removals: list[tuple[str | int, ...]] = []
         for problem in problems:
             if not problem.location:
-                raise InputFormatError(f"{problem.path}: {problem.message}")
-            extra = re.fullmatch(
-                r"Additional properties are not allowed \((.*) (?:was|were) unexpected\)",
-                problem.message,
-            )
-            if extra:
-                keys = re.findall(r"'((?:[^'\\]|\\.)*)'", extra.group(1))
+                raise InputFormatError(problem.message, path=problem.path)
+            keys = _unexpected_keys(problem.message)
+            if keys:
                 removals.extend((*problem.location, key) for key in keys)
             else:
                 removals.append(problem.location)
+        before = _canonical(fixed)
         for location in sorted(set(removals), key=removal_order, reverse=True):
             remove_at(fixed, location)
+        if _canonical(fixed) == before:
+            for location in sorted({p.location for p in problems}, key=removal_order, reverse=True):
+                remove_at(fixed, location)
         problems = json_schema_problems(fixed)
-    raise InputFormatError("the document cannot be repaired")  # pragma: no cover
+    first = problems[0]
+    raise InputFormatError(  # pragma: no cover - every round removes something
+        f"cannot be made valid by removing values: {first.message}",
+        path=first.path,
+        problems=[Problem(p.path, p.message) for p in problems],
+    )
+
+
+def _canonical(document: Any) -> str:
+    return json.dumps(document, sort_keys=True, ensure_ascii=False)
 
 
 def removal_order(location: tuple[str | int, ...]) -> tuple[tuple[int, str], ...]:

@@ -205,6 +205,10 @@ class _Foreign:
         ):
             if isinstance(element.get(key), str):
                 values[field] = element[key]
+            elif key in element:
+                read.discard(key)  # not text: kept as it is, as an spdx:* property
+        if name is None and "name" in element:
+            read.discard("name")
         supplier = element.get("suppliedBy")
         if supplier is not None:
             values["supplier"] = self.name_of(supplier) or _plain(supplier)
@@ -452,7 +456,9 @@ class _Foreign:
             supplier=root.supplier if root else None,
             description=root.description if root else None,
         )
-        creation = self.graph.by_id.get(document.get("creationInfo", ""), {})
+        stated = document.get("creationInfo", "")
+        # Named by its IRI, or inlined (JSON-LD allows either).
+        creation = stated if isinstance(stated, dict) else self.graph.by_id.get(stated, {})
         if not creation:
             creation = next(self.graph.of_type("CreationInfo"), {})
         timestamp = None

@@ -67,6 +67,13 @@ class _Reader:
     def fail(self, where: str, message: str) -> InputFormatError:
         return InputFormatError(message, self.source, path=where)
 
+    def text(self, element: dict[str, Any], key: str, where: str) -> str | None:
+        """The string fmbom wrote at ``key`` (None when absent); anything else is refused."""
+        value = element.get(key)
+        if value is not None and not isinstance(value, str):
+            raise self.fail(f"{where}.{key}", f"must be a string, not {type(value).__name__}")
+        return value
+
     def element(self, spdx_id: str, where: str) -> dict[str, Any]:
         found = self.graph.by_id.get(spdx_id)
         if found is None:
@@ -103,17 +110,18 @@ class _Reader:
     def package(self, cls: type, element: dict[str, Any], where: str) -> dict[str, Any]:
         """The package fields SPDX holds exactly (``cls`` is a component kind or Subject)."""
         out = self.fields(cls, element, where)
-        out["name"] = element.get("name")
+        out["name"] = self.text(element, "name", where)
         for key, field in (
             ("description", "description"),
             ("software_packageVersion", "version"),
             ("software_packageUrl", "purl"),
         ):
             if key in element:
-                out[field] = element[key]
+                out[field] = self.text(element, key, where)
         supplier = element.get("suppliedBy")
         if supplier is not None:
-            out["supplier"] = self.element(supplier, f"{where}.suppliedBy").get("name")
+            agent = self.element(supplier, f"{where}.suppliedBy")
+            out["supplier"] = self.text(agent, "name", f"{where}.suppliedBy")
         if "external_references" not in out and "externalRef" in element:
             out["external_references"] = [
                 self.reference(r, f"{where}.externalRef[{i}]")

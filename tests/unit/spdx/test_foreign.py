@@ -330,3 +330,21 @@ def test_objects_named_by_their_iri_are_read_like_inline_ones() -> None:
     assert model.context_length == 8192
     assert any("hash '_:nowhere' has no object" in w for w in warnings)
     assert not any("not carried over: _:" in w for w in warnings), warnings
+
+
+def test_an_inline_creation_info_is_read() -> None:
+    document = _doc(APP, ORG)
+    for element in document["@graph"]:
+        if element["type"] == "SpdxDocument":
+            element["creationInfo"] = {"type": "CreationInfo", "created": "2025-02-03T04:05:06Z"}
+    bom, _ = spdx.from_dict(document)
+    assert bom.metadata.timestamp == datetime.datetime(
+        2025, 2, 3, 4, 5, 6, tzinfo=datetime.timezone.utc
+    )
+
+
+def test_a_value_that_is_not_text_is_kept_as_it_is() -> None:
+    bom, _ = spdx.from_dict(_doc({**APP, "software_packageVersion": 2}, ORG))
+    app = bom.component("urn:app")
+    assert app.version is None
+    assert app.property("spdx:software_packageVersion") == "2"

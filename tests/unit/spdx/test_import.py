@@ -206,3 +206,12 @@ def test_a_damaged_fmbom_document_is_refused_with_where(example_v1: Bom) -> None
         spdx.from_dict(document, source="in.json")
     with pytest.raises(InputFormatError, match="not valid JSON"):
         spdx.loads("{", source="in.json")
+
+
+def test_a_non_string_name_in_an_fmbom_document_is_refused_with_where(example_v1: Bom) -> None:
+    document = spdx.to_dict(example_v1)
+    package = next(e for e in document["@graph"] if e.get("type") == "ai_AIPackage")
+    package["name"] = 7
+    with pytest.raises(InputFormatError, match="must be a string, not int") as error:
+        spdx.from_dict(document, source="in.json")
+    assert error.value.path == f"{package['spdxId']}.name"
