@@ -27,12 +27,19 @@ def register(subparsers: Any, summary: str) -> None:
         help=summary,
         description=(
             "Compare two BOMs (native or CycloneDX JSON/XML, mixed) and report every change "
-            "with a rule id and a severity. Exit 0 when no change is at or above --fail-on, "
+            "with a rule id and a severity. Two 'fmbom scan --each' output folders are compared "
+            "unit by unit in one report. Exit 0 when no change is at or above --fail-on, "
             "1 when one is, 2 when an input or the policy cannot be read."
         ),
     )
-    parser.add_argument("old", metavar="OLD", help="the previous BOM (- for standard input)")
-    parser.add_argument("new", metavar="NEW", help="the new BOM (- for standard input)")
+    parser.add_argument(
+        "old",
+        metavar="OLD",
+        help="the previous BOM (- for standard input), or an 'fmbom scan --each' folder",
+    )
+    parser.add_argument(
+        "new", metavar="NEW", help="the new BOM (- for standard input), or a fleet folder"
+    )
     parser.add_argument(
         "--format", choices=choices(DiffFormat), default=DiffFormat.TEXT.value, help="report format"
     )
@@ -75,6 +82,10 @@ def run(args: argparse.Namespace) -> int:
     overrides = dict(parse_severity_override(item) for item in args.severity)
     policy = policy.with_overrides(ignore=_checked_rules(args.ignore), severity=overrides)
     threshold = parse_fail_on(args.fail_on)
+    from fmbom.cli._fleet import is_fleet_diff, run_fleet_diff
+
+    if is_fleet_diff(args.old, args.new):
+        return run_fleet_diff(args, policy, threshold, _colour(args))
     old = read_input(args, args.old)
     new = read_input(args, args.new)
     result = diff(old, new, policy)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from fmbom._canonical import native_text
 from fmbom._formats import OutputFormat
@@ -23,6 +24,7 @@ from fmbom.vocabulary import HashAlgorithm
 
 if TYPE_CHECKING:
     from fmbom._rescan import ScanMemo
+    from fmbom.scan import ScanResult
 
 
 def register(subparsers: Any, summary: str) -> None:
@@ -39,7 +41,14 @@ def register(subparsers: Any, summary: str) -> None:
             "does not exist or cannot be scanned."
         ),
     )
-    parser.add_argument("path", metavar="PATH", help="model directory or file to scan")
+    parser.add_argument(
+        "path",
+        metavar="PATH",
+        help=(
+            "model directory or file to scan, or a URL (http(s)://, s3://, gs://, hf://, ... "
+            "through fsspec; needs fmbom[remote]); ROOT with --each"
+        ),
+    )
     add_bom_format(parser, OutputFormat.NATIVE)
     parser.add_argument(
         "--algorithm",
@@ -62,6 +71,23 @@ def register(subparsers: Any, summary: str) -> None:
     parser.add_argument("--name", default=None, help="name of the release (default: PATH's name)")
     parser.add_argument("--version", default=None, help="version of the release")
     parser.add_argument("--strict", action="store_true", help="exit 1 when any file had a problem")
+    parser.add_argument(
+        "--each",
+        action="store_true",
+        help=(
+            "scan every model, adapter and dataset folder under ROOT: one native BOM per unit "
+            "and index.json in the folder -o names; exit 1 when a unit could not be scanned"
+        ),
+    )
+    parser.add_argument(
+        "--executor",
+        default="thread",
+        metavar="NAME",
+        help=(
+            "with --each, where hashing runs: thread, process, dask-local or dask://HOST:PORT "
+            "(default: thread; Dask needs fmbom[dask])"
+        ),
+    )
     add_output(parser)
     parser.set_defaults(run=run)
 
@@ -105,6 +131,12 @@ def _size(count: int) -> str:
 def run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise CliError("--workers must be at least 1")
+    if args.each:
+        from fmbom.cli._fleet import run_each
+
+        return run_each(args)
+    if args.executor != "thread":
+        raise CliError("--executor applies to --each")
     if args.spec_version is not None and args.format == OutputFormat.NATIVE:
         raise CliError("--spec-version applies only to the cyclonedx formats")
     memo = _memo(args)
@@ -116,10 +148,19 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FAILED if args.strict and problems else EXIT_OK
 
 
+#: ``SCHEME://``: PATH is a URL for fsspec (the test of ``fmbom.fleet._remote.is_url``, here
+#: without importing the scanner, so that an unchanged rescan stays light).
+_URL: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def _is_url(path: str) -> bool:
+    return _URL.match(path) is not None
+
+
 def _memo(args: argparse.Namespace) -> ScanMemo | None:
-    """The memo of this scan's native output, unless the hash cache is off or the output
-    is not native (see :mod:`fmbom._rescan`)."""
-    if args.no_cache or args.format != OutputFormat.NATIVE:
+    """The memo of this scan's native output, unless the hash cache is off, the output is
+    not native or PATH is a URL (see :mod:`fmbom._rescan`)."""
+    if args.no_cache or args.format != OutputFormat.NATIVE or _is_url(args.path):
         return None
     from fmbom._rescan import ScanMemo
 
@@ -128,21 +169,11 @@ def _memo(args: argparse.Namespace) -> ScanMemo | None:
 
 def _scan(args: argparse.Namespace, memo: ScanMemo | None) -> tuple[str, list[str]]:
     from fmbom.io import dumps_bom
-    from fmbom.scan import scan
 
     tree = memo.fingerprint() if memo is not None else None
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
-        result = scan(
-            args.path,
-            algorithm=args.algorithm,
-            use_cache=not args.no_cache,
-            cache_dir=args.cache_dir,
-            workers=args.workers,
-            progress=bar,
-            name=args.name,
-            version=args.version,
-        )
+        result = _scan_path(args, bar)
     finally:
         if bar is not None:
             bar.close()
@@ -156,3 +187,30 @@ def _scan(args: argparse.Namespace, memo: ScanMemo | None) -> tuple[str, list[st
     if failure is not None:
         sys.stderr.write(f"fmbom: warning: {printable(failure)}\n")
     return native_text(document), problems
+
+
+def _scan_path(args: argparse.Namespace, bar: _ProgressBar | None) -> ScanResult:
+    """The scan of PATH: a local file or folder, or a URL read through fsspec."""
+    if _is_url(args.path):
+        from fmbom.fleet import scan_url
+
+        return scan_url(
+            args.path,
+            algorithm=args.algorithm,
+            workers=args.workers,
+            progress=bar,
+            name=args.name,
+            version=args.version,
+        )
+    from fmbom.scan import scan
+
+    return scan(
+        args.path,
+        algorithm=args.algorithm,
+        use_cache=not args.no_cache,
+        cache_dir=args.cache_dir,
+        workers=args.workers,
+        progress=bar,
+        name=args.name,
+        version=args.version,
+    )

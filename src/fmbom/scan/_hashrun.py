@@ -10,16 +10,23 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Final
+from collections.abc import Callable, Sequence
+from typing import Final, TypeAlias
 
 from fmbom.model import Digest, HashAlgorithm
 from fmbom.scan._cache import HashCache
 from fmbom.scan._context import FileRecord, ScanContext
-from fmbom.scan._hashing import HashJob, hash_files
+from fmbom.scan._hashing import HashJob, HashOutcome, hash_files
 from fmbom.scan._lfs import MAX_POINTER_SIZE, parse_lfs_pointer
 from fmbom.scan._result import ProgressCallback
 
-__all__ = ["hash_records"]
+__all__ = ["HashRunner", "hash_records"]
+
+#: ``runner(jobs, algorithm, on_bytes)``: the digests of ``jobs``, in their order. The default
+#: hashes in local threads; a fleet scan hands the jobs to its executor instead.
+HashRunner: TypeAlias = Callable[
+    [Sequence[HashJob], HashAlgorithm, Callable[[int], None]], list[HashOutcome]
+]
 
 _SHA256_NAME: Final = re.compile(r"[0-9a-f]{64}")
 
@@ -46,8 +53,13 @@ def hash_records(
     cache_dir: str | os.PathLike[str] | None,
     workers: int | None,
     progress: ProgressCallback | None,
+    runner: HashRunner | None = None,
 ) -> tuple[int, int]:
-    """Give every readable record its digest; returns (bytes hashed, cache hits)."""
+    """Give every readable record its digest; returns (bytes hashed, cache hits).
+
+    ``runner`` hashes the files that need it (default: :func:`hash_files` in ``workers``
+    threads).
+    """
     _read_pointers(records)
     cache = HashCache(cache_dir) if use_cache else None
     jobs: list[HashJob] = []
@@ -84,7 +96,10 @@ def hash_records(
         if progress is not None:
             progress(done, total)
 
-    outcomes = hash_files(jobs, state.algorithm, workers=workers, on_bytes=on_bytes)
+    if runner is None:
+        outcomes = hash_files(jobs, state.algorithm, workers=workers, on_bytes=on_bytes)
+    else:
+        outcomes = runner(jobs, state.algorithm, on_bytes)
     for outcome, group in zip(outcomes, waiting.values(), strict=True):
         for record in group:
             if outcome.digest is None:

@@ -26,7 +26,7 @@ from fmbom.governance import Unit
 from fmbom.model import HashAlgorithm, Property, Software, SoftwareRole
 from fmbom.scan._context import FileRecord, P, ScanContext, UnitScope, ref_part
 from fmbom.scan._hashing import new_hasher
-from fmbom.scan._hashrun import hash_records
+from fmbom.scan._hashrun import HashRunner, hash_records
 from fmbom.scan._layout import CacheRepo, find_cache_repo, group_units
 from fmbom.scan._result import ProgressCallback, ScanProblem, ScanResult
 from fmbom.scan._units import build_unit, main_component
@@ -58,6 +58,7 @@ def scan(
     progress: ProgressCallback | None = None,
     name: str | None = None,
     version: str | None = None,
+    runner: HashRunner | None = None,
 ) -> ScanResult:
     """Scan a model directory (or one file) and build its BOM.
 
@@ -68,7 +69,9 @@ def scan(
     ``name`` and ``version`` describe the release; without ``name`` the name is the one the
     files state (a cache repository id, a GGUF ``general.name``, a dataset's ``pretty_name``)
     and the directory's name only when they state none. ``path`` may be a Hugging Face cache
-    repository folder (``models--ORG--NAME``) or one of its snapshots.
+    repository folder (``models--ORG--NAME``) or one of its snapshots. ``runner`` hashes the
+    files that need hashing (default: ``workers`` local threads; :mod:`fmbom.fleet` passes
+    one that runs on an executor).
     Raises :class:`ScanError` when ``path`` does not exist or cannot be scanned.
     """
     algo = algorithm if isinstance(algorithm, HashAlgorithm) else HashAlgorithm.parse(algorithm)
@@ -106,7 +109,13 @@ def scan(
     state.problems.extend(ScanProblem(path=p, message=m) for p, m in walk_warnings)
     records = [FileRecord(found=f, blob=_blob(f, cache_repo)) for f in found]
     bytes_hashed, hits = hash_records(
-        state, records, use_cache=use_cache, cache_dir=cache_dir, workers=workers, progress=progress
+        state,
+        records,
+        use_cache=use_cache,
+        cache_dir=cache_dir,
+        workers=workers,
+        progress=progress,
+        runner=runner,
     )
     bom = _assemble(state, records, name, folder_name, timestamp)
     return ScanResult(
