@@ -174,16 +174,21 @@ def _policy(data: bytes, work: Path) -> None:
 _MODEL_CONFIG: Final = b'{"model_type": "bert", "architectures": ["BertModel"]}'
 
 
-def _scanner(file_name: str, *, with_config: bool) -> Callable[[bytes, Path], str]:
+def _scanner(
+    file_name: str, *, with_config: bool, the_file: bool = False
+) -> Callable[[bytes, Path], str]:
+    """Scan a folder holding ``file_name`` (and a model ``config.json`` when ``with_config``),
+    or with ``the_file`` that file itself (a deployment configuration is scanned as given)."""
+
     def run(data: bytes, work: Path) -> str:
-        root = work / "model"
+        root = work / "unit"
         root.mkdir(exist_ok=True)
         for old in root.iterdir():
             old.unlink()
         (root / file_name).write_bytes(data)
         if with_config:
             (root / "config.json").write_bytes(_MODEL_CONFIG)
-        result = scan(root, use_cache=False, workers=1)
+        result = scan(root / file_name if the_file else root, use_cache=False, workers=1)
         for problem in result.problems:
             if not problem.path:
                 raise _UnlocatedError(f"scan problem without a path: {problem.message}")
@@ -195,23 +200,8 @@ def _scanner(file_name: str, *, with_config: bool) -> Callable[[bytes, Path], st
 
 
 def _deployment(file_name: str) -> Callable[[bytes, Path], str]:
-    """Scan one deployment configuration file (YAML or an Ollama ``Modelfile``)."""
-
-    def run(data: bytes, work: Path) -> str:
-        root = work / "deploy"
-        root.mkdir(exist_ok=True)
-        for old in root.iterdir():
-            old.unlink()
-        path = root / file_name
-        path.write_bytes(data)
-        result = scan(path, use_cache=False, workers=1)
-        for problem in result.problems:
-            if not problem.path:
-                raise _UnlocatedError(f"scan problem without a path: {problem.message}")
-        _written(result.bom)
-        return "clean" if result.errors else "ok"
-
-    return run
+    """Scan one deployment configuration file (YAML or an Ollama ``Modelfile``) as given."""
+    return _scanner(file_name, with_config=False, the_file=True)
 
 
 class _UnlocatedError(Exception):

@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from cattrs.errors import BaseValidationError
 
+from fmbom._fields import DECODE_ERRORS
 from fmbom.bom import Subject
 from fmbom.cyclonedx._common import (
     CONTEXT_LENGTH,
@@ -28,7 +29,7 @@ from fmbom.cyclonedx._common import (
     read_source,
 )
 from fmbom.cyclonedx._read_common import Entry, Pending, Reader, parse_count
-from fmbom.errors import FmbomError, InputFormatError, ValidationError
+from fmbom.errors import InputFormatError, ValidationError
 from fmbom.model import (
     COMPONENT_TYPES,
     AnyComponent,
@@ -44,7 +45,6 @@ __all__ = ["DECODE_ERRORS", "OWN_ERRORS", "own_component", "own_subject"]
 
 #: What decoding a value fmbom wrote (an ``fmbom:*`` property, an enumeration) may raise
 #: when the document was edited by hand.
-DECODE_ERRORS: Final = (FmbomError, ValueError, TypeError, KeyError, BaseValidationError)
 OWN_ERRORS: Final = (ValueError, TypeError, KeyError, AttributeError, BaseValidationError)
 _NOT_PROPERTIES: Final = frozenset({"ref", "properties", "extensions"})
 #: Values fmbom writes from a closed vocabulary; another value in these places was put there

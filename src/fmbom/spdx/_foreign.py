@@ -213,7 +213,7 @@ class _Foreign:
         if supplier is not None:
             values["supplier"] = self.name_of(supplier) or _plain(supplier)
         values["digests"] = self.digests(element, spdx_id)
-        values["external_references"] = self.references(element, kind)
+        values["external_references"] = self.references(element, kind, read)
         found = self.licenses(spdx_id)
         declared = found.get("hasDeclaredLicense") or found.get("hasConcludedLicense") or []
         values["licenses"] = declared
@@ -279,8 +279,25 @@ class _Foreign:
                 self.warnings.append(f"{spdx_id}: hash dropped: {error}")
         return out
 
-    def references(self, element: dict[str, Any], kind: ComponentKind) -> list[ExternalReference]:
-        out = []
+    def references(
+        self, element: dict[str, Any], kind: ComponentKind, read: set[str]
+    ) -> list[ExternalReference]:
+        """The links an element states. A value that is not a URL (SPDX's ``NOASSERTION`` or
+        ``NONE``, or anything else) makes no link: its property is left out of ``read``, so it
+        is kept as it is as an ``spdx:*`` property, with a warning unless SPDX defines it."""
+        out: list[ExternalReference] = []
+
+        def link(key: str, url: str, kind: ExternalReferenceType, comment: str | None) -> None:
+            try:
+                out.append(ExternalReference(url=url, type=kind, comment=comment))
+            except ValidationError:
+                read.discard(key)
+                if url not in ("NOASSERTION", "NONE"):
+                    self.warnings.append(
+                        f"{element.get('spdxId')}: {key} {url!r} is not a URL; "
+                        f"kept as property spdx:{key}"
+                    )
+
         for item in self.graph.objects(element.get("externalRef")):
             if not isinstance(item, dict):
                 self.warnings.append(f"external reference {item!r} has no object; not carried over")
@@ -291,17 +308,13 @@ class _Foreign:
                 comment = None if comment is None else str(comment)
                 if ref_type is None:
                     comment = f"{item.get('externalRefType')}: {comment or ''}".rstrip(": ")
-                out.append(
-                    ExternalReference(
-                        url=url, type=ref_type or ExternalReferenceType.OTHER, comment=comment
-                    )
-                )
+                link("externalRef", url, ref_type or ExternalReferenceType.OTHER, comment)
         location = element.get("software_downloadLocation")
         if isinstance(location, str) and kind is not ComponentKind.DATASET:
-            out.append(ExternalReference(url=location, type=ExternalReferenceType.DISTRIBUTION))
+            link("software_downloadLocation", location, ExternalReferenceType.DISTRIBUTION, None)
         homepage = element.get("software_homePage")
         if isinstance(homepage, str):
-            out.append(ExternalReference(url=homepage, type=ExternalReferenceType.WEBSITE))
+            link("software_homePage", homepage, ExternalReferenceType.WEBSITE, None)
         return out
 
     def model(self, element: dict[str, Any], values: dict[str, Any]) -> set[str]:

@@ -348,3 +348,16 @@ def test_a_value_that_is_not_text_is_kept_as_it_is() -> None:
     app = bom.component("urn:app")
     assert app.version is None
     assert app.property("spdx:software_packageVersion") == "2"
+
+
+def test_a_location_that_is_not_a_url_is_kept_as_a_property() -> None:
+    """spdx-examples' software documents state ``NOASSERTION`` download locations."""
+    package = {**APP, "software_downloadLocation": "NOASSERTION", "software_homePage": "acme"}
+    bom, warnings = spdx.from_dict(_doc(package, ORG))
+    app = bom.component("urn:app")
+    assert app.external_references == ()
+    assert app.property("spdx:software_downloadLocation") == "NOASSERTION"
+    assert app.property("spdx:software_homePage") == "acme"
+    assert [w for w in warnings if "is not a URL" in w] == [
+        "urn:app: software_homePage 'acme' is not a URL; kept as property spdx:software_homePage"
+    ]
