@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fmbom.cyclonedx import _fastschema, _schema
+from fmbom.cyclonedx import _fastschema, _schema, _schemacode
 from fmbom.cyclonedx._check import check_document
+from tests.fuzz.harness import _nodes
 from tests.profiles import examples
 from tests.property.strategies import cdx_components
 
@@ -145,3 +146,187 @@ def test_real_schema_valid_documents_pass_the_targeted_checks(path: Path) -> Non
     if version not in VERSIONS or _schema.json_schema_errors(document):
         pytest.skip(f"{path.name}: not schema-valid CycloneDX JSON")
     assert check_document(copy.deepcopy(document), version, strict=True) == (document, [])
+
+
+# -- the generated checks -------------------------------------------------------------------
+
+_LEAVES: list[Any] = [None, True, False, 0, 1, 1.0, 1.5, -3, "", "a", "x\n", "MIT", "SHA-256"]
+_LEAVES += ["library", "a" * 64, "a" * 64 + "\n", "2024-01-01T00:00:00Z", "2024-13-01T00:00Z"]
+_LEAVES += [[], {}, ["a"], ["a", "a"], [{"a": 1}], {"name": "x"}, {"license": {"id": "MIT"}}]
+
+
+def _real_items() -> list[tuple[str, str, Any]]:
+    """(version, list key, item) of the real documents' components, services, dependencies."""
+    found: list[tuple[str, str, Any]] = []
+    for path in REAL:
+        document = json.loads(path.read_bytes())
+        if not isinstance(document, dict) or document.get("bomFormat") != "CycloneDX":
+            continue
+        for key in ("components", "services", "dependencies"):
+            items = document.get(key)
+            for item in (items if isinstance(items, list) else [])[:20]:
+                found.extend((version, key, item) for version in VERSIONS)
+    return found
+
+
+_ITEMS = _real_items()
+
+
+@st.composite
+def _mutated(draw: st.DrawFn, value: Any) -> Any:
+    """``value`` with one to three places replaced, removed, added to or duplicated."""
+    value = copy.deepcopy(value)
+    for _ in range(draw(st.integers(1, 3))):
+        places = _nodes(value)
+        if not places:
+            break
+        parent, key = draw(st.sampled_from(places))
+        action = draw(st.sampled_from(["replace", "remove", "add", "repeat"]))
+        if action == "replace":
+            parent[key] = copy.deepcopy(draw(st.sampled_from(_LEAVES)))
+        elif action == "remove":
+            del parent[key]
+        elif action == "add" and isinstance(parent, dict):
+            parent[draw(st.sampled_from(["zz", "name", "hashes", "bom-ref"]))] = copy.deepcopy(
+                draw(st.sampled_from(_LEAVES))
+            )
+        elif isinstance(parent[key], list) and parent[key]:
+            parent[key].append(copy.deepcopy(parent[key][0]))
+    return value
+
+
+def _one_item(version: str, key: str, item: Any) -> bool:
+    """fastjsonschema's verdict on a document holding ``item`` alone in its list."""
+    document = _document(version, [])
+    document[key] = [item]
+    return _full(document)
+
+
+@examples(400)
+@given(data=st.data())
+def test_a_decided_real_item_mutated_is_decided_as_the_schema_decides(data: Any) -> None:
+    version, key, item = data.draw(st.sampled_from(_ITEMS))
+    changed = data.draw(_mutated(item))
+    checks = _fastschema._item_checks(version)
+    assert checks is not None
+    verdict = checks[key](changed)
+    if verdict is not None:
+        assert verdict is _one_item(version, key, changed)
+
+
+def test_the_real_items_are_there() -> None:
+    assert {key for _, key, _ in _ITEMS} >= {"components", "dependencies"}
+
+
+def test_objects_are_checked_by_shape_and_beyond_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large object is checked by a function made for its keys; past the table's size the
+    function is made for each object and not kept, with the same answers."""
+    monkeypatch.setattr(_schemacode, "_MAX_SHAPES", 2)
+    root, store = _schema.schema_documents("1.6")
+    check = _fastschema.compile_schema(root, store, _schema.is_date_time, "#/definitions/component")
+    shapes = [
+        {"type": "library", "name": "a"},
+        {"name": "a", "type": "library"},
+        {"type": "library", "name": "a", "version": "1"},
+        {"type": "library", "name": "a", "group": 3},
+        {"type": "library", "name": "a", "unknown": 1},
+        {"type": "library"},
+    ]
+    assert [check(c) for c in shapes] == [True, True, True, False, False, False]
+    assert [check(c) for c in shapes] == [True, True, True, False, False, False]
+
+
+def test_a_pattern_ending_the_text_is_unknown_on_a_final_line_break() -> None:
+    """``$`` before a final line break matches for jsonschema, not for fastjsonschema."""
+    check = _fastschema.compile_schema({"pattern": "^a+$"}, {}, _schema.is_date_time)
+    assert [check("aa"), check("ab"), check("aa\n"), check(3)] == [True, False, None, True]
+    inner = _fastschema.compile_schema({"pattern": "^a$|b$"}, {}, _schema.is_date_time)
+    assert [inner("a"), inner("cb"), inner("c"), inner("b\n")] == [True, True, False, None]
+    plain = _fastschema.compile_schema({"pattern": "^a"}, {}, _schema.is_date_time)
+    assert [plain("ab"), plain("ba"), plain("a\n")] == [True, False, True]
+
+
+def test_numbers_bounds_and_types_are_decided_only_where_both_validators_agree() -> None:
+    schema = {"type": ["integer", "null"], "minimum": 0, "maximum": 10}
+    check = _fastschema.compile_schema(schema, {}, _schema.is_date_time)
+    assert [check(3), check(None), check(11), check(-1), check(2.0), check(True)] == [
+        True,
+        True,
+        False,
+        False,
+        None,
+        None,
+    ]
+    assert check("3") is False
+    odd = _fastschema.compile_schema({"minimum": "0", "type": "thing"}, {}, _schema.is_date_time)
+    assert odd(1) is None
+
+
+def test_tuples_arrays_and_additional_items() -> None:
+    schema = {
+        "type": "array",
+        "items": [{"type": "string"}, {"enum": ["x"]}],
+        "additionalItems": False,
+        "minItems": 1,
+        "maxItems": 3,
+        "uniqueItems": True,
+    }
+    check = _fastschema.compile_schema(schema, {}, _schema.is_date_time)
+    assert [check(["a"]), check(["a", "x"]), check(["a", "y"]), check([1])] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert [check([]), check(["a", "x", "z"]), check({}), check(["a", "a"])] == [
+        False,
+        False,
+        False,
+        False,
+    ]
+    loose = _fastschema.compile_schema(
+        {"items": {"type": "object", "additionalProperties": {"type": "integer"}}},
+        {},
+        _schema.is_date_time,
+    )
+    assert [loose("not a list"), loose([{"a": 1}]), loose([{"a": "1"}])] == [True, True, False]
+
+
+def test_checks_compile_once_under_threads() -> None:
+    """The generated functions compile on first use, once, whichever thread comes first."""
+    import threading
+
+    root, store = _schema.schema_documents("1.5")
+    check = _fastschema.compile_schema(root, store, _schema.is_date_time, "#/definitions/service")
+    answers: list[bool | None] = []
+    service = {"name": "s", "endpoints": ["https://x"], "data": [{"flow": "inbound"}]}
+
+    def run() -> None:
+        answers.append(check(service))
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [_one_item("1.5", "services", service)] * 8
+
+
+def _frozen_unique(items: list[Any]) -> bool:
+    return len({_schemacode._frozen(i) for i in items}) == len(items)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-2, 2) | st.sampled_from([1.0, 0.5]) | st.text("ab"),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["ref", "bom-ref", "x"]), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@examples(300)
+@given(items=st.lists(_JSON, max_size=5))
+def test_unique_is_json_equality(items: list[Any]) -> None:
+    assert _fastschema.unique(items) is _frozen_unique(items)
