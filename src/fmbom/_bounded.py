@@ -24,6 +24,7 @@ import re
 import sys
 from typing import Any, Final
 
+from fmbom._gc import no_gc
 from fmbom.errors import InputFormatError
 
 __all__ = [
@@ -154,7 +155,8 @@ def loads_json(
         return _NonFinite(token)
 
     try:
-        document = json.loads(text, parse_constant=constant, parse_float=_bad_number)
+        with no_gc():  # a parse builds a tree without cycles: nothing to collect
+            document = json.loads(text, parse_constant=constant, parse_float=_bad_number)
     except json.JSONDecodeError as error:
         raise InputFormatError(f"not valid JSON: {error}", source) from None
     except _OverflowError as error:

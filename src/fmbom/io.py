@@ -20,6 +20,7 @@ from typing import Any, Final, Literal
 from fmbom._atomic import write_atomic
 from fmbom._bounded import loads_json, markup_of
 from fmbom._formats import OutputFormat
+from fmbom._gc import no_gc
 from fmbom.bom import Bom
 from fmbom.errors import InputFormatError
 
@@ -118,19 +119,20 @@ def loads_bom_with_report(
         return cyclonedx.load_with_report(raw, source=source, strict=strict)
     if markup is None:
         raise InputFormatError("neither JSON nor XML: not a BOM", source)
-    document = loads_json(data, source)
-    kind = _json_kind(document, source)
-    if kind == "native":
-        from fmbom import native
+    with no_gc():  # the parsed tree and the BOM built from it hold no cycles
+        document = loads_json(data, source)
+        kind = _json_kind(document, source)
+        if kind == "native":
+            from fmbom import native
 
-        return native.from_dict(document, source), []
-    if kind == "spdx3-json":
-        from fmbom import spdx
+            return native.from_dict(document, source), []
+        if kind == "spdx3-json":
+            from fmbom import spdx
 
-        return spdx.from_dict(document, source, strict=strict)
-    from fmbom import cyclonedx
+            return spdx.from_dict(document, source, strict=strict)
+        from fmbom import cyclonedx
 
-    return cyclonedx.read_parsed(document, source=source, strict=strict)
+        return cyclonedx.read_parsed(document, source=source, strict=strict)
 
 
 def read_bom(path: str | os.PathLike[str], *, strict: bool = False) -> Bom:

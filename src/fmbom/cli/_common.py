@@ -151,9 +151,14 @@ def add_strict(parser: argparse.ArgumentParser) -> None:
 
 def read_input(args: argparse.Namespace, path: str) -> Bom:
     """Read a BOM for a verb: warnings to standard error, ``--strict`` honoured."""
+    from fmbom._gc import keep, no_gc
     from fmbom.io import read_bom_with_report
 
-    bom, warnings = read_bom_with_report(path, strict=bool(getattr(args, "strict", False)))
+    with no_gc():
+        bom, warnings = read_bom_with_report(path, strict=bool(getattr(args, "strict", False)))
+        # The verb keeps what it read until the process exits: out of the collector's walks
+        # from now on, before the collector runs again.
+        keep()
     for warning in warnings:
         sys.stderr.write(f"fmbom: warning: {path}: {warning}\n")
     return bom

@@ -344,7 +344,8 @@ def _load(
 ) -> tuple[Bom, list[str]]:
     schema_valid = False
     if validate or strict or not _is_ours(document):
-        document, notes = _check_schema(document, raw, source, strict=strict)
+        with no_gc():
+            document, notes = _check_schema(document, raw, source, strict=strict)
         warnings = [*warnings, *notes]
         # Valid as it is against the official JSON schema: the targeted checks, which ask
         # less of it, have nothing to find (a test holds them to that).

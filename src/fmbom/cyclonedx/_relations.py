@@ -10,9 +10,10 @@ sources: nesting, ``pedigree`` ancestors, model card datasets and ``dependencies
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
-from fmbom._trusted import build_checked
+import attrs
+
 from fmbom.bom import ENDPOINT_KINDS
 from fmbom.cyclonedx import _read_common
 from fmbom.cyclonedx._carry import FORMAT, INLINE
@@ -27,46 +28,57 @@ def dependencies(reader: Reader, document: dict[str, Any]) -> dict[str, list[str
     """The document's ``dependencies`` with refs mapped to the refs read (source → targets)."""
     found: dict[str, list[str]] = {}
     items = document.get("dependencies")
+    refs = reader.refs
     for dependency in items if isinstance(items, list) else ():
         if not isinstance(dependency, dict):
             continue
         source = str(dependency.get("ref"))
         targets = dependency.get("dependsOn")
-        mapped = found.setdefault(reader.refs.get(source, source), [])
-        mapped.extend(
-            reader.refs.get(str(t), str(t)) for t in (targets if isinstance(targets, list) else ())
-        )
+        mapped = found.setdefault(refs.get(source, source), [])
+        if isinstance(targets, list):
+            for target in targets:
+                text = target if type(target) is str else str(target)
+                mapped.append(refs.get(text, text))
     return found
 
 
 def foreign_edges(reader: Reader, document: dict[str, Any], foreign: set[str]) -> None:
     """Pending edges of the components not written by fmbom: pedigree and dependencies."""
-    reader.index()
     by_path = {e.path: e for e in reader.entries}
+    pending = reader.pending
+    depends_on = RelationKind.DEPENDS_ON
+    indexed = False  # the components read so far, by purl and name, once an ancestor needs it
     for entry in list(reader.entries):
-        parent = by_path.get(entry.parent) if entry.parent is not None else None
-        if entry.ref in foreign and parent is not None:
-            kind = RelationKind.DEPENDS_ON
-            reader.pending.append(Pending(parent.ref, entry.ref, entry.path, kind))
-        if entry.ref not in foreign or entry.inline not in (None, "metadata.component"):
+        ref = entry.ref
+        if ref not in foreign:
+            continue
+        if entry.parent is not None:
+            parent = by_path.get(entry.parent)
+            if parent is not None:
+                pending.append(Pending(parent.ref, ref, entry.path, depends_on))
+        if entry.inline not in (None, "metadata.component"):
             continue
         pedigree = entry.data.get("pedigree")
         if isinstance(pedigree, dict):
             ancestors = pedigree.get("ancestors")
             for index, ancestor in enumerate(ancestors if isinstance(ancestors, list) else ()):
                 if isinstance(ancestor, dict):
+                    if not indexed:
+                        reader.index()
+                        indexed = True
                     _ancestor(reader, entry, ancestor, f"{entry.path}.pedigree.ancestors[{index}]")
     items = document.get("dependencies")
+    refs = reader.refs
     for index, dependency in enumerate(items if isinstance(items, list) else ()):
         if not isinstance(dependency, dict):
             continue
         source = str(dependency.get("ref"))
-        if reader.refs.get(source, source) not in foreign:
+        if refs.get(source, source) not in foreign:
             continue
         targets = dependency.get("dependsOn")
-        for target in targets if isinstance(targets, list) else ():
+        if isinstance(targets, list) and targets:
             path = f"$.dependencies[{index}]"
-            reader.pending.append(Pending(source, str(target), path, RelationKind.DEPENDS_ON))
+            pending.extend(Pending(source, str(t), path, depends_on) for t in targets)
         if dependency.get("provides"):
             reader.warn(f"$.dependencies[{index}]", "provides kept as written, not read")
 
@@ -184,17 +196,33 @@ def resolve(
         p for p in reader.pending if p.relation is None and p.kind is not RelationKind.DEPENDS_ON
     ]
     plain = [p for p in reader.pending if p.relation is None and p.kind is RelationKind.DEPENDS_ON]
+    refs = reader.refs
+    kinds = {ref: component.kind for ref, component in by_ref.items()}
+    #: (found kind, source kind, target kind) -> what _kind says of them
+    read_as: dict[
+        tuple[RelationKind, ComponentKind, ComponentKind], tuple[RelationKind, RelationKind | None]
+    ] = {}
     for item in typed + plain:
-        source = reader.refs.get(item.source, item.source)
-        target = reader.refs.get(item.target, item.target)
-        if source not in by_ref or target not in by_ref:
-            missing = item.source if source not in by_ref else item.target
+        source = refs.get(item.source, item.source)
+        target = refs.get(item.target, item.target)
+        source_kind, target_kind = kinds.get(source), kinds.get(target)
+        if source_kind is None or target_kind is None:
+            missing = item.source if source_kind is None else item.target
             if missing not in reader.taken:
                 reader.warn(item.path, f"relation to unknown ref {missing!r} dropped")
             continue
         if source == target or (source, target) in pairs:
             continue
-        kind = _kind(reader, item, by_ref[source].kind, by_ref[target].kind)
+        found = read_as.get((item.kind, source_kind, target_kind))
+        if found is None:
+            found = read_as[item.kind, source_kind, target_kind] = _kind(
+                item.kind, source_kind, target_kind
+            )
+        kind, refused = found
+        if refused is not None:
+            reader.warn(
+                item.path, f"{refused.value} {item.source!r} -> {item.target!r} read as depends-on"
+            )
         if kind.is_lineage:
             if _reaches(lineage, target, source):
                 reader.warn(item.path, f"lineage cycle through {source!r}; read as depends-on")
@@ -206,18 +234,15 @@ def resolve(
             continue
         seen.add(key)
         pairs.add((source, target))
-        # Both refs are components' (checked refs) and differ: the validators would pass.
-        fields: dict[str, Any] = {"kind": kind, "source": source, "target": target}
-        relations.append(
-            build_checked(Relation, fields) if _read_common.TRUSTED else Relation(**fields)
-        )
+        relations.append(_edge(kind, source, target))
     return relations
 
 
 def _kind(
-    reader: Reader, item: Pending, source_kind: ComponentKind, target_kind: ComponentKind
-) -> RelationKind:
-    kind = item.kind
+    kind: RelationKind, source_kind: ComponentKind, target_kind: ComponentKind
+) -> tuple[RelationKind, RelationKind | None]:
+    """The kind an edge found as ``kind`` is read as between components of these kinds, and
+    the kind their kinds refuse (then read as depends-on, with a warning), if any."""
     if kind is RelationKind.DERIVED_FROM and (source_kind, target_kind) != (
         ComponentKind.MODEL,
         ComponentKind.MODEL,
@@ -232,11 +257,32 @@ def _kind(
         )
     sources, targets = ENDPOINT_KINDS[kind]
     if source_kind not in sources or target_kind not in targets:
-        reader.warn(
-            item.path, f"{kind.value} {item.source!r} -> {item.target!r} read as depends-on"
-        )
-        kind = RelationKind.DEPENDS_ON
-    return kind
+        return RelationKind.DEPENDS_ON, kind
+    return kind, None
+
+
+#: The fields of a relation beside its kind and endpoints, with their defaults.
+_DEFAULTS: Final = tuple(
+    (field.name, field.default)
+    for field in attrs.fields(Relation)
+    if field.name not in ("kind", "source", "target")
+)
+
+
+def _edge(kind: RelationKind, source: str, target: str) -> Relation:
+    """``Relation(kind=kind, source=source, target=target)`` for two different refs of
+    components read: both passed the ref pattern, and a relation without method, stage,
+    order or condition has no other check, so the validators would pass."""
+    if not _read_common.TRUSTED:
+        return Relation(kind=kind, source=source, target=target)
+    relation: Relation = object.__new__(Relation)
+    setattr_ = object.__setattr__
+    setattr_(relation, "kind", kind)
+    setattr_(relation, "source", source)
+    setattr_(relation, "target", target)
+    for name, default in _DEFAULTS:
+        setattr_(relation, name, default)
+    return relation
 
 
 def _reaches(edges: dict[str, set[str]], start: str, goal: str) -> bool:
