@@ -33,6 +33,8 @@ URL: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+")
 _REFERENCE_TYPES: Final = {t.value: t for t in ExternalReferenceType}
 #: Most entries a per-read memo keeps (hostile documents may hold a new value each time).
 _MEMO_SIZE: Final = 4096
+#: Most values a read shares (the first ones met; an entry costs about 100 bytes).
+_SHARED_SIZE: Final = 16384
 _SUFFIX: Final = {"k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
 #: Build components from checked values without the field validators (see Reader.build).
 TRUSTED = True
@@ -109,6 +111,9 @@ class Reader:
     #: Memos of pure functions for this read: license text → valid, hash name → algorithm.
     _licenses: dict[str, bool] = attrs.field(factory=dict)
     _algorithms: dict[str, HashAlgorithm] = attrs.field(factory=dict)
+    #: One object per repeated value (see shared), for the memory of large documents.
+    _strings: dict[str, str] = attrs.field(factory=dict)
+    _properties: dict[tuple[str, str], Property] = attrs.field(factory=dict)
 
     def warn(self, path: str, message: str) -> None:
         self.warnings.append(f"{path}: {message}")
@@ -186,7 +191,7 @@ class Reader:
                 )
                 continue
             if value:
-                found.append(value)
+                found.append(self.shared(value))
         return found
 
     def digests(self, data: Any, path: str) -> list[Digest]:
@@ -249,6 +254,9 @@ class Reader:
             value = get(key)
             if value is not None:
                 fields[field] = value if value.__class__ is str else text(value)
+        version = fields.get("version")
+        if version is not None:
+            fields["version"] = self.shared(version)
         name = fields.get("name")
         if name is None or not name.strip():
             self.warn(entry.path, "no name; named 'unnamed'")
@@ -260,17 +268,19 @@ class Reader:
         for field, key in ORGANIZATION_FIELDS:
             organization = get(key)
             if isinstance(organization, dict) and organization.get("name") is not None:
-                fields[field] = str(organization["name"])
+                fields[field] = self.shared(str(organization["name"]))
         authors = get("authors")
         if isinstance(authors, list):
             fields["authors"] = [
-                str(a["name"]) for a in authors if isinstance(a, dict) and a.get("name")
+                self.shared(str(a["name"]))
+                for a in authors
+                if isinstance(a, dict) and a.get("name")
             ]
         elif isinstance(get("author"), str):
-            fields["authors"] = [data["author"]]
+            fields["authors"] = [self.shared(data["author"])]
         tags = get("tags")
         if isinstance(tags, list):
-            fields["tags"] = [str(tag) for tag in tags]
+            fields["tags"] = [self.shared(str(tag)) for tag in tags]
         fields["licenses"] = self.licenses(get("licenses"), entry.path)
         fields["digests"] = self.digests(get("hashes"), entry.path)
         fields["external_references"] = self.references(get("externalReferences"))
@@ -280,18 +290,33 @@ class Reader:
         found: list[Property] = []
         if not isinstance(data, list):
             return found
+        shared = self._properties
         for item in data:
             if not isinstance(item, dict):
                 continue
             name = str(item.get("name", ""))
             if name.strip():
                 value = item.get("value", "")
-                # the name is checked for emptiness above, as its validator does
-                prop: Property = build_checked(
-                    Property,
-                    {"name": name, "value": value if value.__class__ is str else text(value)},
-                )
+                if value.__class__ is not str:
+                    value = text(value)
+                prop = shared.get((name, value))
+                if prop is None:
+                    # the name is checked for emptiness above, as its validator does
+                    prop = build_checked(Property, {"name": name, "value": value})
+                    if len(shared) < _SHARED_SIZE:
+                        shared[name, value] = prop
                 found.append(prop)
+        return found
+
+    def shared(self, value: str) -> str:
+        """``value``, or an equal string read before (one object for a text many components
+        repeat: a supplier, a license, a version)."""
+        strings = self._strings
+        found = strings.get(value)
+        if found is None:
+            if len(strings) < _SHARED_SIZE:
+                strings[value] = value
+            return value
         return found
 
     def build(
