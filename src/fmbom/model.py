@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from operator import attrgetter
-from typing import ClassVar
+from typing import ClassVar, Final
 
 import attrs
 
@@ -388,6 +388,15 @@ COMPONENT_TYPES: dict[ComponentKind, type[Component]] = {
 # --- relations -------------------------------------------------------------------------------
 
 
+#: The relation fields that belong to one kind of relation only.
+_RELATION_FIELD_OWNERS: Final = {
+    "method": RelationKind.DERIVED_FROM,
+    "stage": RelationKind.TRAINED_ON,
+    "order": RelationKind.ROUTES_TO,
+    "condition": RelationKind.ROUTES_TO,
+}
+
+
 @attrs.frozen(kw_only=True, field_transformer=v.named)
 class Relation:
     """A typed edge ``source --kind--> target`` between two components of one BOM.
@@ -413,13 +422,10 @@ class Relation:
             raise ValidationError(
                 f"a component cannot relate to itself ({self.source!r})", "target"
             )
-        owners = {
-            "method": RelationKind.DERIVED_FROM,
-            "stage": RelationKind.TRAINED_ON,
-            "order": RelationKind.ROUTES_TO,
-            "condition": RelationKind.ROUTES_TO,
-        }
-        for field, owner in owners.items():
+        extras = (self.method, self.stage, self.order, self.condition)
+        if extras == (None, None, None, None):
+            return
+        for field, owner in _RELATION_FIELD_OWNERS.items():
             if getattr(self, field) is not None and self.kind is not owner:
                 raise ValidationError(
                     f"only {owner.value} relations have a {field}, not {self.kind.value}", field
