@@ -10,9 +10,13 @@ operation it belongs to (``fmbom.io.OutputFormat``, ``fmbom.diff.DiffFormat``,
 
 from __future__ import annotations
 
-from typing import Final
+from fmbom._enums import Vocabulary
+from fmbom._enums import invalid as _invalid
 
-from fmbom.vocabulary import Vocabulary, _invalid
+#: ``typing.TYPE_CHECKING`` without importing :mod:`typing` (start-up time).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 __all__ = [
     "DEFAULT_SPEC_VERSION",

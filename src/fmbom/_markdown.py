@@ -47,8 +47,26 @@ _REPLACEMENTS: Final = {
 }
 
 
+#: Text that every rule below leaves as it is: single spaces between words, no character
+#: that is escaped, no URL (``://``, ``www.``), and a start that begins no block (a letter,
+#: or a digit that is not a list number). Most names, versions, kinds and messages are such
+#: text; it is returned as is.
+_PLAIN: Final = re.compile(
+    r"(?!.*(?:://|www\.))(?!\d{1,9}[.)](?: |$))"
+    r"[A-Za-z0-9][A-Za-z0-9,;:.()'\"%+=/-]*(?: [A-Za-z0-9,;:.()'\"%+=/-]+)*",
+    re.IGNORECASE,
+)
+
+
 def escape_markdown(text: str) -> str:
     """``text`` as literal Markdown on one line, safe inline and in a table cell."""
+    if not text or _PLAIN.fullmatch(text):
+        return text
+    return _escaped(text)
+
+
+def _escaped(text: str) -> str:
+    """:func:`escape_markdown` with every rule applied (no shortcut for plain text)."""
     escaped = _flat(text).translate(_REPLACEMENTS)
     # Each pattern runs only where it can match (most names hold no URL and start no list).
     if "://" in escaped:

@@ -14,7 +14,7 @@ value is accepted and converted (``Model(role="adapted")``, ``Relation(kind="tra
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import ClassVar, Final
 
 import attrs
 
@@ -377,6 +377,15 @@ COMPONENT_TYPES: dict[ComponentKind, type[Component]] = {
 # --- relations -------------------------------------------------------------------------------
 
 
+#: The relation fields that belong to one kind of relation only.
+_RELATION_FIELD_OWNERS: Final = {
+    "method": RelationKind.DERIVED_FROM,
+    "stage": RelationKind.TRAINED_ON,
+    "order": RelationKind.ROUTES_TO,
+    "condition": RelationKind.ROUTES_TO,
+}
+
+
 @attrs.frozen(kw_only=True, field_transformer=v.named)
 class Relation:
     """A typed edge ``source --kind--> target`` between two components of one BOM.
@@ -402,13 +411,10 @@ class Relation:
             raise ValidationError(
                 f"a component cannot relate to itself ({self.source!r})", "target"
             )
-        owners = {
-            "method": RelationKind.DERIVED_FROM,
-            "stage": RelationKind.TRAINED_ON,
-            "order": RelationKind.ROUTES_TO,
-            "condition": RelationKind.ROUTES_TO,
-        }
-        for field, owner in owners.items():
+        extras = (self.method, self.stage, self.order, self.condition)
+        if extras == (None, None, None, None):
+            return
+        for field, owner in _RELATION_FIELD_OWNERS.items():
             if getattr(self, field) is not None and self.kind is not owner:
                 raise ValidationError(
                     f"only {owner.value} relations have a {field}, not {self.kind.value}", field

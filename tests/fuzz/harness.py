@@ -164,6 +164,14 @@ def _spdx(data: bytes, _work: Path) -> None:
     spdx.dumps(bom).encode("utf-8")
 
 
+def _validate(data: bytes, _work: Path) -> None:
+    """What ``fmbom validate`` runs: the schema pass of the detected format, then a strict
+    read; problems are its answer, an error its refusal."""
+    from fmbom.cli._validate import problems_of
+
+    problems_of(data, SOURCE)
+
+
 def _policy(data: bytes, work: Path) -> None:
     path = work / "policy.toml"
     path.write_bytes(data)
@@ -302,6 +310,17 @@ READERS: Final[dict[str, Reader]] = {
                 "<own-spdx>",
             ),
             _spdx,
+        ),
+        Reader(
+            "validate",
+            (
+                "spdx/ai-example01-simplehtr.spdx3.json",
+                "<own-spdx>",
+                "cyclonedx/valid-machine-learning-1.6.json",
+                "cyclonedx/invalid-license-id-1.6.json",
+                "../../docs/examples/assistant-v1.json",
+            ),
+            _validate,
         ),
         Reader(
             "deploy-litellm",

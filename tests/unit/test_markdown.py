@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fmbom import Bom
-from fmbom._markdown import escape_markdown, table_code
+from fmbom._markdown import _escaped, escape_markdown, table_code
 from fmbom.check import check
 from fmbom.check import to_markdown as check_markdown
 from fmbom.diff import diff
@@ -100,6 +100,26 @@ def test_any_text_renders_as_itself_on_one_line(text: str) -> None:
     cells = re.findall(r"<td>(.*?)</td>", cell, re.S)
     assert cells[1:] == ["end"], (text, cell)
     assert _elements(cells[0]) == ["code"], (text, cell)
+
+
+_PLAIN_LIKE = st.text(alphabet=st.sampled_from(list("aZ19 ,;()'\"%+=/-.:@#_w\t)")), max_size=12)
+
+
+@examples(300)
+@given(text=_PLAIN_LIKE | _MARKDOWN_TEXT)
+def test_plain_text_shortcut_gives_what_every_rule_gives(text: str) -> None:
+    assert escape_markdown(text) == _escaped(text)
+
+
+def test_plain_text_is_returned_as_is() -> None:
+    assert escape_markdown("fast-pkg14780 (BSD-3-Clause) 'x' 50% a+b=c/d") == (
+        "fast-pkg14780 (BSD-3-Clause) 'x' 50% a+b=c/d"
+    )
+    assert escape_markdown("www.example.com") == "www\\.example.com"
+    assert escape_markdown("a  b") == "a b"
+    assert escape_markdown("1.0.2 a: b") == "1.0.2 a: b"
+    assert escape_markdown("1. item") == "1\\. item"
+    assert escape_markdown("see https://x") == "see https\\://x"
 
 
 # --- every writer ----------------------------------------------------------------------------

@@ -7,10 +7,11 @@ from enum import Enum
 
 import attrs
 
+from fmbom._enums import parse_member
 from fmbom._formats import Profile
 from fmbom._subject_ref import SubjectRef
 from fmbom.severity import Severity, SeveritySummary
-from fmbom.vocabulary import Vocabulary, parse_member
+from fmbom.vocabulary import Vocabulary
 
 __all__ = ["CheckResult", "Finding", "FindingId", "FindingSubject", "Profile", "Section"]
 

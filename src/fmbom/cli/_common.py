@@ -48,6 +48,10 @@ class HelpFormatter(argparse.HelpFormatter):
     """Every option that takes a value ends its help with its default (``none`` when there is
     none), unless the help already states it; argparse lists the choices."""
 
+    def __init__(self, prog: str) -> None:
+        # argparse would import shutil (and with it bz2, lzma, fnmatch) only to ask this.
+        super().__init__(prog, width=_terminal_width() - 2)
+
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = action.help or ""
         default = action.default
@@ -56,6 +60,23 @@ class HelpFormatter(argparse.HelpFormatter):
         if default is None or default == []:
             return text + " (default: none)"
         return text + " (default: %(default)s)"
+
+
+def _terminal_width() -> int:
+    """The terminal's width as :func:`shutil.get_terminal_size` gives it: ``COLUMNS`` when
+    set, else standard output's terminal, else 80."""
+    import os
+
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
 
 
 def add_bom_format(parser: argparse.ArgumentParser, default: OutputFormat) -> None:

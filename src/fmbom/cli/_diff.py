@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Any
 
 from fmbom._formats import DiffFormat
 from fmbom.cli._common import (
@@ -19,6 +18,11 @@ from fmbom.cli._common import (
     stream_is_terminal,
 )
 from fmbom.severity import FAIL_ON_CHOICES, Severity
+
+#: ``typing.TYPE_CHECKING`` without importing :mod:`typing` (start-up time).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def register(subparsers: Any, summary: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any, Literal
 
 from fmbom._formats import DEFAULT_SPEC_VERSION, OutputFormat
 from fmbom.cli._common import (
@@ -16,6 +15,11 @@ from fmbom.cli._common import (
     read_input,
     stdin_once,
 )
+
+#: ``typing.TYPE_CHECKING`` without importing :mod:`typing` (start-up time).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
 
 def register(subparsers: Any, summary: str) -> None:

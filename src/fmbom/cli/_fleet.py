@@ -6,11 +6,13 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from fmbom._formats import OutputFormat
 from fmbom.cli._common import EXIT_FAILED, EXIT_OK, CliError, emit, printable
 from fmbom.cli._scan import _ProgressBar, _size
+
+#: ``typing.TYPE_CHECKING`` without importing :mod:`typing` (start-up time).
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from fmbom.diff import Policy

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from fmbom._formats import Profile, ReportFormat
 from fmbom.cli._common import EXIT_OK, add_output, add_strict, choices, emit, read_input
+
+#: ``typing.TYPE_CHECKING`` without importing :mod:`typing` (start-up time).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def register(subparsers: Any, summary: str) -> None:

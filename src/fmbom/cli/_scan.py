@@ -6,10 +6,9 @@ import argparse
 import re
 import sys
 import time
-from typing import TYPE_CHECKING, Any, Final
 
-from fmbom._canonical import native_text
 from fmbom._formats import OutputFormat
+from fmbom._hashes import HashAlgorithm
 from fmbom.cli._common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -20,9 +19,13 @@ from fmbom.cli._common import (
     emit,
     printable,
 )
-from fmbom.vocabulary import HashAlgorithm
+
+#: ``typing.TYPE_CHECKING`` without importing :mod:`typing` (start-up time).
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
+    from typing import Any, Final
+
     from fmbom._rescan import ScanMemo
     from fmbom.scan import ScanResult
 
@@ -181,6 +184,7 @@ def _scan(args: argparse.Namespace, memo: ScanMemo | None) -> tuple[str, list[st
     if memo is None:
         return dumps_bom(result.bom, args.format, spec_version=args.spec_version), problems
     from fmbom import native
+    from fmbom._canonical import native_text
 
     document = native.to_dict(result.bom)
     failure = memo.remember(tree, document, problems)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
 from fmbom.cli._common import EXIT_FAILED, EXIT_OK, add_output, emit
+
+#: ``typing.TYPE_CHECKING`` without importing :mod:`typing` (start-up time).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMATS = ("text", "json")
 

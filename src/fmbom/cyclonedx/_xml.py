@@ -192,6 +192,25 @@ def _is_scalar(value: Any) -> bool:
 class _Writer:
     def __init__(self, out: list[str]) -> None:
         self.out = out
+        #: The XSD order of each set of keys met (components mostly share a few): sorting
+        #: once per set instead of once per element.
+        self.orders: dict[tuple[str, int, tuple[str, ...]], list[str]] = {}
+
+    def ordered(self, tag: str, value: dict[str, Any], xtype: XmlType | None) -> list[str]:
+        """The keys of ``value`` in the order ``<tag>`` (of type ``xtype``) writes them."""
+        keys = tuple(value)
+        cache_key = (tag, id(xtype), keys)
+        found = self.orders.get(cache_key)
+        if found is None:
+            if xtype is not None:
+                ranks, last = xtype.ranks, len(xtype.children)
+                found = sorted(keys, key=lambda k: ranks.get(k, last))
+            elif tag == "component":
+                found = sorted(keys, key=lambda k: _COMPONENT_RANK.get(k, -1))
+            else:
+                found = list(keys)
+            self.orders[cache_key] = found
+        return found
 
     def leaf(self, pad: str, name: str, value: Any) -> None:
         self.out.append(f"{pad}<{name}>{_escape(_text(value))}</{name}>\n")
@@ -216,18 +235,13 @@ class _Writer:
         attributes = _ATTRIBUTES.get(tag)
         declared = xtype.attributes if xtype is not None else ()
         text_key = _TEXT_KEY.get(tag)
-        items: Any = value.items()
-        if xtype is not None:
-            ranks, last = xtype.ranks, len(xtype.children)
-            items = sorted(items, key=lambda kv: ranks.get(kv[0], last))
-        elif tag == "component":
-            items = sorted(items, key=lambda kv: _COMPONENT_RANK.get(kv[0], -1))
         attrs = extra
         text = None
         start = len(out)
         out.append("")
         inner = pad + "  "
-        for key, item in items:
+        for key in self.ordered(tag, value, xtype):
+            item = value[key]
             if (attributes is not None and key in attributes) or (
                 key in declared and _is_scalar(item)
             ):
@@ -235,6 +249,8 @@ class _Writer:
                 attrs += f' {name}="{_escape_attribute(_text(item))}"'
             elif key == text_key:
                 text = _text(item)
+            elif type(item) is str:
+                out.append(f"{inner}<{key}>{_escape(_text(item))}</{key}>\n")
             elif key == "licenses":
                 holder = _child(xtype, "licenses")
                 out.append(f"{inner}<licenses>\n")

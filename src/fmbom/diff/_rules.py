@@ -11,8 +11,9 @@ from typing import Final
 
 import attrs
 
+from fmbom._enums import parse_member
 from fmbom.severity import Severity
-from fmbom.vocabulary import Vocabulary, parse_member
+from fmbom.vocabulary import Vocabulary
 
 __all__ = ["RULES", "RuleId", "RuleInfo", "mirror_rule", "rule_id"]
 

@@ -330,6 +330,20 @@ def _load(path: Path, rel: str, shown: str | None = None) -> tuple[list[Any], st
     return _yaml.loads_all(raw, source=where), raw
 
 
+def unreadable_yaml(path: Path, rel: str) -> tuple[str, str] | None:
+    """Where and why the YAML file ``rel`` cannot be read as configuration (too large, not
+    UTF-8, not YAML: then ``rel:LINE``), or None when it can be, or is not a YAML file."""
+    if not rel.lower().endswith(_YAML_SUFFIXES):
+        return None
+    try:
+        _load(path, rel)
+    except OSError as error:
+        return rel, f"cannot read: {error.strerror or error}"
+    except InputFormatError as error:
+        return error.source or rel, error.message
+    return None
+
+
 def _candidates(root: Path) -> tuple[list[tuple[str, Path]], list[tuple[str, str]]]:
     if root.is_file():
         return [(root.name, root)], []

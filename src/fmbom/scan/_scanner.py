@@ -155,6 +155,7 @@ def _assemble(
     for record in readable:
         if not record.used:
             state.add(_unknown_file(record))
+            _unreadable_config(state, record)
     _attach_evidence(state)
     main = main_component(state.components, "")
     if name:
@@ -264,6 +265,22 @@ def _attach_evidence(state: ScanContext) -> None:
             changes["files"] = (*getattr(component, "files", ()), *files)
         if changes:
             state.components[ref] = attrs.evolve(component, **changes)
+
+
+def _unreadable_config(state: ScanContext, record: FileRecord) -> None:
+    """A YAML file no unit claimed that cannot be read as YAML may be a deployment
+    configuration gone wrong: say why it was only recorded as a file (local files only)."""
+    if not isinstance(record.found.path, Path):
+        return
+    from fmbom.scan._deploy import unreadable_yaml
+
+    found = unreadable_yaml(record.found.path, record.rel)
+    if found is not None:
+        where, why = found
+        state.warn(
+            where,
+            f"not read as a deployment configuration ({why}); recorded as an unrecognised file",
+        )
 
 
 def _unknown_file(record: FileRecord) -> Software:

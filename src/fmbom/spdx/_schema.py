@@ -95,7 +95,9 @@ def _unknown_names(value: Any, path: str, allowed: dict[str, frozenset[str]]) ->
         return
     if not isinstance(value, dict):
         return
-    names = allowed.get(value.get("type", ""))
+    kind = value.get("type")
+    # A type that is not a string is the schema pass's problem; names are checked by class.
+    names = allowed.get(kind) if isinstance(kind, str) else None
     for key, item in value.items():
         if names is not None and key not in names:
             yield f"{path}: property {key!r} is not allowed on {value['type']}"

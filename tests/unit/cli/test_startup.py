@@ -81,6 +81,11 @@ def test_a_verbs_help_imports_that_verb_and_no_library(verb: str) -> None:
     assert _heavy(loaded) == []
     verbs = [m for m in loaded if m.startswith("fmbom.cli._") and m != "fmbom.cli._common"]
     assert verbs == [f"fmbom.cli._{verb}"]
+    # Nor the object model's vocabularies, nor shutil (the help's width is asked directly);
+    # typing only for scan, whose --hash choices are a NamedTuple's keys.
+    assert "fmbom.vocabulary" not in loaded
+    assert "shutil" not in loaded
+    assert ("typing" in loaded) == (verb == "scan")
 
 
 def test_import_fmbom_loads_nothing_but_its_version() -> None:

@@ -460,6 +460,18 @@ def test_an_unrecognised_yaml_file_is_left_to_the_model_scan(tmp_path: Path) -> 
     assert bom.metadata.subject.unit is not Unit.DEPLOYED_SYSTEM
 
 
+def test_unparseable_yaml_alone_in_a_folder_is_a_file_and_a_warning_saying_why(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "config.yaml").write_text("model_list:\n  - model_name: [open\n", "utf-8")
+    (tmp_path / "values.yaml").write_text("replicaCount: 1\n", encoding="utf-8")
+    result = scan(tmp_path)
+    assert sorted(c.name for c in result.bom.components) == ["config.yaml", "values.yaml"]
+    (warning,) = result.warnings
+    assert warning.path == "config.yaml:3"
+    assert warning.message.startswith("not read as a deployment configuration (invalid YAML")
+
+
 @pytest.mark.parametrize(
     "name", ["billion-laughs.yaml", "python-tag.yaml", "custom-tag.yaml", "deep-flow.yaml"]
 )

@@ -29,6 +29,9 @@ def test_a_valid_document_has_no_problems(document: dict[str, Any]) -> None:
         ({"@context": spdx.CONTEXT_URL, "@graph": {}}, "$.@graph: must be an array"),
         ({"@context": spdx.CONTEXT_URL, "@graph": [], "x": 1}, "beside @graph: x"),
         ({"@context": spdx.CONTEXT_URL, "@graph": [{"type": "Nope"}]}, "$.@graph[0]: "),
+        # A type that is not a string (unhashable) is a problem, not a TypeError.
+        ({"@context": spdx.CONTEXT_URL, "@graph": [{"type": []}]}, "$.@graph[0]"),
+        ({"@context": spdx.CONTEXT_URL, "@graph": [{"type": {"a": 1}, "x": [{}]}]}, "$.@graph"),
     ],
 )
 def test_document_level_problems(broken: Any, problem: str) -> None:
