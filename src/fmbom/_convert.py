@@ -38,7 +38,10 @@ T = TypeVar("T")
 
 def items_of(kind: type[T], items: Iterable[T], name: str) -> tuple[T, ...]:
     """``items`` as a tuple, each checked to be a ``kind`` (``name`` says what one is)."""
-    if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):
+    kind_of_items = type(items)
+    if (kind_of_items is not list and kind_of_items is not tuple) and (
+        isinstance(items, (str, bytes)) or not isinstance(items, Iterable)
+    ):
         raise ValidationError(f"expected a list of {name}s, got {_shown(items)}")
     values = tuple(items)
     for index, item in enumerate(values):

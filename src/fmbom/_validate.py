@@ -57,6 +57,7 @@ def _naming(convert: Callable[[Any], Any], name: str) -> Callable[[Any], Any]:
             raise ValidationError(f"cannot use {_shown(value)}: {error}", name) from None
 
     run.__doc__ = convert.__doc__
+    run.__wrapped__ = convert  # type: ignore[attr-defined]
     return run
 
 
@@ -186,6 +187,13 @@ def strings(items: Iterable[str], what: str = "a string") -> tuple[str, ...]:
 def license_list(items: Iterable[str]) -> tuple[str, ...]:
     """Converter for license fields: check each expression where the caller put it (so the
     error names its index as given), then store them deduplicated and sorted."""
+    if type(items) is list and len(items) == 1 and type(items[0]) is str:
+        # the common case: one expression (parsed once per text, see parse_license_expression)
+        try:
+            parse_license_expression(items[0])
+        except ValidationError as error:
+            raise ValidationError(error.message, "[0]") from None
+        return (items[0],)
     values = strings(items, "a license expression string")
     for index, expression in enumerate(values):
         try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections import deque
 from collections.abc import Iterable, Iterator
+from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar, cast
 
 import attrs
@@ -149,14 +150,25 @@ class _Index:
 
 
 def _build_index(components: tuple[AnyComponent, ...], relations: tuple[Relation, ...]) -> _Index:
-    by_ref: dict[str, AnyComponent] = {}
+    by_ref: dict[str, AnyComponent] = dict(zip(map(_REF, components), components, strict=True))
+    if len(by_ref) != len(components):  # a duplicate ref (a problem): the first one counts
+        by_ref = {}
+        for component in components:
+            by_ref.setdefault(component.ref, component)
     outgoing: dict[str, list[Relation]] = {}
     incoming: dict[str, list[Relation]] = {}
-    for component in components:
-        by_ref.setdefault(component.ref, component)
     for relation in relations:
-        outgoing.setdefault(relation.source, []).append(relation)
-        incoming.setdefault(relation.target, []).append(relation)
+        source, target = relation.source, relation.target
+        found = outgoing.get(source)
+        if found is None:
+            outgoing[source] = [relation]
+        else:
+            found.append(relation)
+        found = incoming.get(target)
+        if found is None:
+            incoming[target] = [relation]
+        else:
+            found.append(relation)
     return _Index(by_ref=by_ref, outgoing=outgoing, incoming=incoming)
 
 
@@ -164,13 +176,18 @@ def _problem(message: str, path: str) -> Problem:
     return Problem(path, message)
 
 
+_REF = attrgetter("ref")
+#: (kind, source, target): a relation kind is a string enumeration, ordered as its value.
+_RELATION_ORDER = attrgetter("kind", "source", "target")
+
+
 def _sort_components(items: Iterable[AnyComponent]) -> tuple[AnyComponent, ...]:
     checked = cast("tuple[AnyComponent, ...]", c.items_of(Component, items, "a component"))
-    return tuple(sorted(checked, key=lambda item: item.ref))
+    return tuple(sorted(checked, key=_REF))
 
 
 def _sort_relations(items: Iterable[Relation]) -> tuple[Relation, ...]:
-    return tuple(sorted(c.items_of(Relation, items, "a Relation"), key=lambda r: r.key))
+    return tuple(sorted(c.items_of(Relation, items, "a Relation"), key=_RELATION_ORDER))
 
 
 @attrs.frozen(kw_only=True, field_transformer=v.named)
@@ -214,9 +231,8 @@ class Bom:
         object.__setattr__(bom, "metadata", chosen)
         object.__setattr__(bom, "components", ordered)
         object.__setattr__(bom, "relations", self.relations)
-        by_ref: dict[str, AnyComponent] = {}
-        for component in ordered:
-            by_ref.setdefault(component.ref, component)
+        # the refs are those of this BOM's components, so distinct (checked when it was built)
+        by_ref = dict(zip(map(_REF, ordered), ordered, strict=True))
         index = self._index
         object.__setattr__(
             bom, "_index", _Index(by_ref=by_ref, outgoing=index.outgoing, incoming=index.incoming)
@@ -235,6 +251,8 @@ class Bom:
         return found
 
     def _duplicate_refs(self) -> Iterator[Problem]:
+        if len(self._index.by_ref) == len(self.components):
+            return
         seen: set[str] = set()
         for index, component in enumerate(self.components):
             if component.ref in seen:
@@ -246,37 +264,39 @@ class Bom:
                 seen.add(component.ref)
 
     def _bad_relations(self) -> Iterator[Problem]:
-        seen: set[tuple[str, str, str]] = set()
+        seen: set[tuple[RelationKind, str, str]] = set()
         by_ref = self._index.by_ref
+        endpoints = ENDPOINT_KINDS
         for index, relation in enumerate(self.relations):
-            path = f"relations[{index}]"
-            key = relation.key
+            kind, source_ref, target_ref = relation.kind, relation.source, relation.target
+            key = (kind, source_ref, target_ref)
             if key in seen:
                 yield _problem(
-                    f"duplicate {relation.kind.value} relation {relation.source!r} -> "
-                    f"{relation.target!r} (the same relation is listed twice)",
-                    path,
+                    f"duplicate {kind.value} relation {source_ref!r} -> "
+                    f"{target_ref!r} (the same relation is listed twice)",
+                    f"relations[{index}]",
                 )
                 continue
             seen.add(key)
-            source = by_ref.get(relation.source)
-            target = by_ref.get(relation.target)
-            if source is None:
-                yield _problem(f"unknown ref {relation.source!r}", f"{path}.source")
-            if target is None:
-                yield _problem(f"unknown ref {relation.target!r}", f"{path}.target")
-            if source is None or target is None:
-                continue
-            sources, targets = ENDPOINT_KINDS[relation.kind]
-            if source.kind not in sources or target.kind not in targets:
+            source = by_ref.get(source_ref)
+            target = by_ref.get(target_ref)
+            if source is not None and target is not None:
+                sources, targets = endpoints[kind]
+                if source.kind in sources and target.kind in targets:
+                    continue
                 allowed = ", ".join(sorted(k.value for k in sources))
                 allowed_to = ", ".join(sorted(k.value for k in targets))
                 yield _problem(
-                    f"{relation.kind.value} is not allowed from {source.kind.value} "
-                    f"{relation.source!r} to {target.kind.value} {relation.target!r} "
-                    f"({relation.kind.value} goes from {allowed} to {allowed_to})",
-                    path,
+                    f"{kind.value} is not allowed from {source.kind.value} "
+                    f"{source_ref!r} to {target.kind.value} {target_ref!r} "
+                    f"({kind.value} goes from {allowed} to {allowed_to})",
+                    f"relations[{index}]",
                 )
+                continue
+            if source is None:
+                yield _problem(f"unknown ref {source_ref!r}", f"relations[{index}].source")
+            if target is None:
+                yield _problem(f"unknown ref {target_ref!r}", f"relations[{index}].target")
 
     def _lineage_cycles(self) -> Iterator[Problem]:
         edges: dict[str, list[str]] = {}

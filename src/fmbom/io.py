@@ -106,6 +106,14 @@ def loads_bom_with_report(
     A CycloneDX document another tool wrote that is not valid against its schema is read
     best effort, one warning per problem; with ``strict`` it is refused instead.
     """
+    return _loads_owned([data], source, strict=strict)
+
+
+def _loads_owned(holder: list[bytes | str], source: str, *, strict: bool) -> tuple[Bom, list[str]]:
+    """:func:`loads_bom_with_report` of the one item of ``holder``, which it takes out: the
+    input's bytes are dropped once parsed, before the BOM is built (when the caller holds
+    no other reference to them, as :func:`read_bom_with_report` does not)."""
+    data = holder.pop()
     if isinstance(data, str):
         head = data.lstrip("\ufeff \t\r\n")[:1]
         markup = "xml" if head == "<" else "json" if head in ("{", "[") else None
@@ -115,10 +123,12 @@ def loads_bom_with_report(
         from fmbom import cyclonedx
 
         raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+        del data
         return cyclonedx.load_with_report(raw, source=source, strict=strict)
     if markup is None:
         raise InputFormatError("neither JSON nor XML: not a BOM", source)
     document = loads_json(data, source)
+    del data
     kind = _json_kind(document, source)
     if kind == "native":
         from fmbom import native
@@ -143,7 +153,7 @@ def read_bom_with_report(
 ) -> tuple[Bom, list[str]]:
     """Like :func:`read_bom`, also returning the warnings (see :func:`loads_bom_with_report`)."""
     name = os.fspath(path)
-    return loads_bom_with_report(read_bytes(name), source=name, strict=strict)
+    return _loads_owned([read_bytes(name)], name, strict=strict)
 
 
 def dumps_bom(

@@ -14,6 +14,7 @@ value is accepted and converted (``Model(role="adapted")``, ``Relation(kind="tra
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import ClassVar, Final
 
 import attrs
@@ -98,13 +99,21 @@ __all__ = [
 ]
 
 
+_DIGEST_ORDER = attrgetter("algorithm.value", "value")
+_PROPERTY_ORDER = attrgetter("name", "value")
+
+
 def _sort_digests(items: Iterable[Digest]) -> tuple[Digest, ...]:
+    if type(items) is list and len(items) == 1 and type(items[0]) is Digest:
+        return (items[0],)  # the common case, as below
     checked = c.items_of(Digest, items, "a Digest")
-    return tuple(sorted(checked, key=lambda d: (d.algorithm.value, d.value)))
+    return tuple(sorted(checked, key=_DIGEST_ORDER))
 
 
 def _sort_references(items: Iterable[ExternalReference]) -> tuple[ExternalReference, ...]:
     checked = c.items_of(ExternalReference, items, "an ExternalReference")
+    if len(checked) < 2:
+        return checked
     return tuple(
         sorted(checked, key=lambda r: (r.type.value, r.url, r.comment is not None, r.comment or ""))
     )
@@ -112,7 +121,7 @@ def _sort_references(items: Iterable[ExternalReference]) -> tuple[ExternalRefere
 
 def _sort_properties(items: Iterable[Property]) -> tuple[Property, ...]:
     checked = c.items_of(Property, items, "a Property")
-    return tuple(sorted(checked, key=lambda p: (p.name, p.value)))
+    return tuple(sorted(checked, key=_PROPERTY_ORDER)) if len(checked) > 1 else checked
 
 
 # Typed converters (a generic one would leave mypy unable to check callers' lists).
@@ -165,6 +174,8 @@ class Component:
     sources: tuple[FieldSource, ...] = attrs.field(default=(), converter=sort_sources)
 
     def __attrs_post_init__(self) -> None:
+        if len(self.digests) < 2:
+            return
         seen: set[HashAlgorithm] = set()
         for index, digest in enumerate(self.digests):
             if digest.algorithm in seen:

@@ -729,3 +729,76 @@ def cdx_components(draw: st.DrawFn, depth: int = 1) -> dict[str, Any]:
         if draw(st.booleans()) and key in ("type", "name"):
             del component[key]
     return component
+
+
+@st.composite
+def cdx_ml_entries(draw: st.DrawFn) -> dict[str, Any]:
+    """A model (with a model card), a dataset (with data entries) or a service as another
+    tool writes it, with the values the reader maps onto model fields: counts, modalities,
+    datasets in place (some named only with white space), classifications, endpoints (some
+    not URLs)."""
+    text = st.text(max_size=6)
+    base = draw(cdx_components(depth=0))
+    shape = draw(st.sampled_from(["model", "data", "service"]))
+    if shape == "model":
+        dataset = st.one_of(
+            st.fixed_dictionaries({"ref": text}),
+            st.fixed_dictionaries(
+                {"type": st.just("dataset")},
+                optional={
+                    "name": st.sampled_from(["wiki", " ", ""]),
+                    "bom-ref": st.sampled_from(["d1", "d 1", "d1"]),
+                    "classification": st.sampled_from(["public", "PII", "secret"]),
+                    "contents": st.fixed_dictionaries({"url": st.just("https://x.example/d")}),
+                },
+            ),
+        )
+        count = st.sampled_from(["7B", "8192", "0", "1.5k", "x", "-3"])
+        base["type"] = "machine-learning-model"
+        base["modelCard"] = draw(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "modelParameters": st.fixed_dictionaries(
+                        {},
+                        optional={
+                            "task": text,
+                            "inputs": small_lists(
+                                st.fixed_dictionaries({"format": st.sampled_from(["text", "x"])})
+                            ),
+                            "datasets": small_lists(dataset),
+                        },
+                    ),
+                    "properties": small_lists(
+                        st.fixed_dictionaries(
+                            {
+                                "name": st.sampled_from(
+                                    [
+                                        "cdx:ai-ml:model:parameter:count",
+                                        "cdx:ai-ml:model:hyperparameter:context_length",
+                                    ]
+                                )
+                            },
+                            optional={"value": count},
+                        )
+                    ),
+                },
+            )
+        )
+    elif shape == "data":
+        base["type"] = "data"
+        base["data"] = draw(
+            small_lists(
+                st.fixed_dictionaries(
+                    {"type": st.just("dataset")},
+                    optional={"classification": st.sampled_from(["public", "confidential"])},
+                )
+            )
+        )
+    else:
+        base.pop("type", None)
+        base["endpoints"] = draw(
+            small_lists(st.sampled_from(["https://api.example/v1", "not a url", ""]), min_size=1)
+        )
+        base["provider"] = {"name": draw(text)}
+    return base

@@ -16,7 +16,7 @@ from fmbom.errors import FmbomError, ValidationError
 from fmbom.extensions import Extension
 from fmbom.model import AnyComponent, Digest, Software
 from tests.profiles import examples
-from tests.property.strategies import any_components, cdx_components
+from tests.property.strategies import any_components, cdx_components, cdx_ml_entries
 
 
 def _fields(component: AnyComponent) -> dict[str, Any]:
@@ -75,6 +75,39 @@ def test_a_document_reads_the_same_with_and_without_the_validators(
         patch.setattr(_read_common, "TRUSTED", False)
         validated = _read(document)
     assert _read(document) == validated
+
+
+@examples(150)
+@given(
+    entries=st.lists(cdx_ml_entries(), max_size=4),
+    version=st.sampled_from(["1.5", "1.6", "1.7"]),
+)
+def test_models_datasets_and_services_read_the_same_with_and_without_the_validators(
+    entries: list[dict[str, Any]], version: str
+) -> None:
+    document = {
+        "bomFormat": "CycloneDX",
+        "specVersion": version,
+        "version": 1,
+        "components": [e for e in entries if "endpoints" not in e],
+        "services": [e for e in entries if "endpoints" in e],
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_read_common, "TRUSTED", False)
+        validated = _read(document)
+    assert _read(document) == validated
+
+
+def test_a_service_endpoint_that_is_not_a_url_is_dropped_with_a_warning() -> None:
+    document = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "version": 1,
+        "services": [{"name": "api", "endpoints": ["not a url"]}],
+    }
+    bom, warnings = cyclonedx.from_json_dict_with_report(document)
+    assert bom.components[0].endpoint is None  # type: ignore[union-attr]
+    assert any("endpoint kept as written" in w for w in warnings)
 
 
 def test_checks_across_fields_still_run() -> None:

@@ -20,6 +20,7 @@ from fmbom.model import (
     Digest,
     ExternalReference,
     ExternalReferenceType,
+    HashAlgorithm,
     Property,
     Relation,
     RelationKind,
@@ -30,6 +31,10 @@ __all__ = ["Entry", "Pending", "Reader", "as_float", "parse_count", "text", "wal
 REF: Final = re.compile(r"[!-~]{1,512}")
 URL: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+")
 _REFERENCE_TYPES: Final = {t.value: t for t in ExternalReferenceType}
+#: Most entries a per-read memo keeps (hostile documents may hold a new value each time).
+_MEMO_SIZE: Final = 4096
+#: Most values a read shares (the first ones met; an entry costs about 100 bytes).
+_SHARED_SIZE: Final = 16384
 _SUFFIX: Final = {"k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
 #: Build components from checked values without the field validators (see Reader.build).
 TRUSTED = True
@@ -103,6 +108,12 @@ class Reader:
     own_refs: set[str] = attrs.field(factory=set)
     by_purl: dict[str, str] = attrs.field(factory=dict)
     by_name: dict[tuple[Any, Any, Any], list[str]] = attrs.field(factory=dict)
+    #: Memos of pure functions for this read: license text → valid, hash name → algorithm.
+    _licenses: dict[str, bool] = attrs.field(factory=dict)
+    _algorithms: dict[str, HashAlgorithm] = attrs.field(factory=dict)
+    #: One object per repeated value (see shared), for the memory of large documents.
+    _strings: dict[str, str] = attrs.field(factory=dict)
+    _properties: dict[tuple[str, str], Property] = attrs.field(factory=dict)
 
     def warn(self, path: str, message: str) -> None:
         self.warnings.append(f"{path}: {message}")
@@ -150,7 +161,10 @@ class Reader:
 
     def licenses(self, data: Any, path: str) -> list[str]:
         found: list[str] = []
-        for index, choice in enumerate(data if isinstance(data, list) else ()):
+        if not isinstance(data, list):
+            return found
+        known = self._licenses
+        for index, choice in enumerate(data):
             if not isinstance(choice, dict):
                 continue
             if "expression" in choice:
@@ -160,63 +174,89 @@ class Reader:
                 if not isinstance(lic, dict):
                     continue
                 value = str(lic.get("id") or lic.get("name") or "")
-            try:
-                parse_license_expression(value)
-            except ValidationError:
+            valid = known.get(value)
+            if valid is None:
+                try:
+                    parse_license_expression(value)
+                except ValidationError:
+                    valid = False
+                else:
+                    valid = True
+                if len(known) < _MEMO_SIZE:
+                    known[value] = valid
+            if not valid:
                 self.warn(
                     f"{path}.licenses[{index}]",
                     f"{value!r} is not an SPDX expression; kept as written",
                 )
                 continue
             if value:
-                found.append(value)
+                found.append(self.shared(value))
         return found
 
     def digests(self, data: Any, path: str) -> list[Digest]:
-        found: dict[str, Digest] = {}
-        for index, item in enumerate(data if isinstance(data, list) else ()):
+        if not isinstance(data, list):
+            return []
+        found: dict[HashAlgorithm, Digest] = {}
+        algorithms = self._algorithms
+        for index, item in enumerate(data):
             if not isinstance(item, dict):
                 continue
+            alg = str(item.get("alg", ""))
             try:
-                digest = Digest.of(str(item.get("alg", "")), str(item.get("content", "")))
+                algorithm = algorithms.get(alg)
+                if algorithm is None:
+                    algorithm = HashAlgorithm.parse(alg)
+                    if len(algorithms) < _MEMO_SIZE:
+                        algorithms[alg] = algorithm
+                # Digest has converters and a check across its fields, no validators.
+                digest: Digest = build_checked(
+                    Digest, {"algorithm": algorithm, "value": str(item.get("content", ""))}
+                )
             except ValidationError as error:
                 self.warn(f"{path}.hashes[{index}]", f"kept as written: {error.message}")
                 continue
-            if digest.algorithm.value in found and found[digest.algorithm.value] != digest:
+            other = found.get(algorithm)
+            if other is not None and other != digest:
                 self.warn(
                     f"{path}.hashes[{index}]", "second digest of one algorithm kept as written"
                 )
                 continue
-            found[digest.algorithm.value] = digest
+            found[algorithm] = digest
         return list(found.values())
 
     def references(self, data: Any) -> list[ExternalReference]:
         found: list[ExternalReference] = []
-        for item in data if isinstance(data, list) else ():
+        if not isinstance(data, list):
+            return found
+        for item in data:
             if not isinstance(item, dict):
                 continue
             url = str(item.get("url", ""))
-            kind = str(item.get("type", "other"))
-            comment = item.get("comment")
-            if not URL.fullmatch(url) or kind not in _REFERENCE_TYPES:
+            kind = _REFERENCE_TYPES.get(str(item.get("type", "other")))
+            if kind is None or not URL.fullmatch(url):
                 continue
-            found.append(
-                ExternalReference(
-                    url=url,
-                    type=_REFERENCE_TYPES[kind],
-                    comment=None if comment is None else str(comment),
-                )
+            comment = item.get("comment")
+            # the url is checked against the validator's pattern above
+            reference: ExternalReference = build_checked(
+                ExternalReference,
+                {"url": url, "type": kind, "comment": None if comment is None else str(comment)},
             )
+            found.append(reference)
         return found
 
     def common(self, entry: Entry) -> dict[str, Any]:
         """The fields every component has, from the keys CycloneDX gives them."""
         data = entry.data
+        get = data.get
         fields: dict[str, Any] = {"ref": entry.ref}
         for field, key in TEXT_FIELDS:
-            value = data.get(key)
+            value = get(key)
             if value is not None:
-                fields[field] = text(value)
+                fields[field] = value if value.__class__ is str else text(value)
+        version = fields.get("version")
+        if version is not None:
+            fields["version"] = self.shared(version)
         name = fields.get("name")
         if name is None or not name.strip():
             self.warn(entry.path, "no name; named 'unnamed'")
@@ -226,30 +266,58 @@ class Reader:
             del fields["purl"]
             self.warn(entry.path, f"purl {purl!r} is not a URL; kept as written")
         for field, key in ORGANIZATION_FIELDS:
-            organization = data.get(key)
+            organization = get(key)
             if isinstance(organization, dict) and organization.get("name") is not None:
-                fields[field] = str(organization["name"])
-        authors = data.get("authors")
+                fields[field] = self.shared(str(organization["name"]))
+        authors = get("authors")
         if isinstance(authors, list):
             fields["authors"] = [
-                str(a["name"]) for a in authors if isinstance(a, dict) and a.get("name")
+                self.shared(str(a["name"]))
+                for a in authors
+                if isinstance(a, dict) and a.get("name")
             ]
-        elif isinstance(data.get("author"), str):
-            fields["authors"] = [data["author"]]
-        tags = data.get("tags")
+        elif isinstance(get("author"), str):
+            fields["authors"] = [self.shared(data["author"])]
+        tags = get("tags")
         if isinstance(tags, list):
-            fields["tags"] = [str(tag) for tag in tags]
-        fields["licenses"] = self.licenses(data.get("licenses"), entry.path)
-        fields["digests"] = self.digests(data.get("hashes"), entry.path)
-        fields["external_references"] = self.references(data.get("externalReferences"))
+            fields["tags"] = [self.shared(str(tag)) for tag in tags]
+        fields["licenses"] = self.licenses(get("licenses"), entry.path)
+        fields["digests"] = self.digests(get("hashes"), entry.path)
+        fields["external_references"] = self.references(get("externalReferences"))
         return fields
 
     def properties(self, data: Any) -> list[Property]:
-        return [
-            Property(name=str(item["name"]), value=text(item.get("value", "")))
-            for item in (data if isinstance(data, list) else ())
-            if isinstance(item, dict) and str(item.get("name", "")).strip()
-        ]
+        found: list[Property] = []
+        if not isinstance(data, list):
+            return found
+        shared = self._properties
+        for item in data:
+            if not isinstance(item, dict):
+                continue
+            name = str(item.get("name", ""))
+            if name.strip():
+                value = item.get("value", "")
+                if value.__class__ is not str:
+                    value = text(value)
+                prop = shared.get((name, value))
+                if prop is None:
+                    # the name is checked for emptiness above, as its validator does
+                    prop = build_checked(Property, {"name": name, "value": value})
+                    if len(shared) < _SHARED_SIZE:
+                        shared[name, value] = prop
+                found.append(prop)
+        return found
+
+    def shared(self, value: str) -> str:
+        """``value``, or an equal string read before (one object for a text many components
+        repeat: a supplier, a license, a version)."""
+        strings = self._strings
+        found = strings.get(value)
+        if found is None:
+            if len(strings) < _SHARED_SIZE:
+                strings[value] = value
+            return value
+        return found
 
     def build(
         self, cls: type[Any], fields: dict[str, Any], path: str, *, checked: bool = False

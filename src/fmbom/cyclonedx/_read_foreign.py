@@ -14,6 +14,7 @@ from typing import Any, Final
 from fmbom.cyclonedx._common import CONTEXT_LENGTH, KIND_OF_TYPE, PARAMETER_COUNT, ROLE_OF_TYPE
 from fmbom.cyclonedx._read_common import (
     REF,
+    URL,
     Entry,
     Pending,
     Reader,
@@ -66,8 +67,12 @@ def foreign_component(reader: Reader, entry: Entry, raw_props: list[Property]) -
         cls = Software
         fields["role"] = ROLE_OF_TYPE.get(cdx_type, SoftwareRole.OTHER)
     fields["properties"] = raw_props
-    # The common fields are checked as they are read (Reader.common); a library has no other.
-    return reader.build(cls, fields, entry.path, checked=cls is Software)
+    # The common fields are checked as they are read (Reader.common); of the others, only a
+    # service's endpoint has a validator (a URL): counts are read non-negative (a context
+    # length positive), vocabularies as members, texts as strings.
+    endpoint = fields.get("endpoint")
+    checked = endpoint is None or URL.fullmatch(endpoint) is not None
+    return reader.build(cls, fields, entry.path, checked=checked)
 
 
 def _card_properties(props: list[Property], fields: dict[str, Any]) -> None:
@@ -159,7 +164,8 @@ def _card_dataset(reader: Reader, entry: Entry, dataset: Any, path: str) -> None
     else:
         fields["ref"] = reader.new_ref(dataset, "dataset")
     inline = Entry(data=dataset, path=path, service=False, ref=fields["ref"], inline="modelCard")
-    reader.add(inline, reader.build(Dataset, fields, path))
+    checked = bool(fields["name"].strip())  # the ref is checked or made above
+    reader.add(inline, reader.build(Dataset, fields, path, checked=checked))
     reader.pending.append(Pending(entry.ref, fields["ref"], path, RelationKind.TRAINED_ON))
 
 

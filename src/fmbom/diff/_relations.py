@@ -35,10 +35,16 @@ def _keyed_relations(
 ) -> dict[_Key, Relation]:
     """Relations by (kind, source identity, target identity); an unmatched endpoint is its
     own identity on its side."""
-    return {
-        (r.kind, ids.get(r.source, (side, r.source)), ids.get(r.target, (side, r.target))): r
-        for r in relations
-    }
+    keyed: dict[_Key, Relation] = {}
+    get = ids.get
+    for r in relations:
+        source, target = get(r.source), get(r.target)
+        if source is None:
+            source = (side, r.source)
+        if target is None:
+            target = (side, r.target)
+        keyed[r.kind, source, target] = r
+    return keyed
 
 
 def _compare_relations(
