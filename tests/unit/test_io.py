@@ -231,8 +231,9 @@ def test_a_file_is_read_in_one_call_of_its_size(
             return super().read(size)
 
     def spy_open(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        handle = real_open(self, mode, *args, **kwargs)
-        return Spy(handle.detach()) if mode == "rb" else handle
+        if mode != "rb":
+            return real_open(self, mode, *args, **kwargs)
+        return Spy(stdio.FileIO(self, "rb"))
 
     monkeypatch.setattr(Path, "open", spy_open)
     data = io.read_bytes(native_file)
