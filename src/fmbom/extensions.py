@@ -24,7 +24,7 @@ import attrs
 from fmbom import _validate as v
 from fmbom.errors import ValidationError
 
-__all__ = ["Extension", "JsonValue", "extension_tuple"]
+__all__ = ["Extension", "JsonValue", "encoded", "extension_tuple"]
 
 #: A JSON value: what an extension holds.
 JsonValue: TypeAlias = "bool | int | float | str | list[JsonValue] | dict[str, JsonValue] | None"
@@ -50,16 +50,27 @@ class Extension:
     text: str = "null"
     #: The original had no value at ``path`` (the format's default mapping is suppressed).
     removed: bool = False
+    #: What fmbom's own writer wrote at ``path`` when the value was read, as canonical JSON
+    #: text (``null``: nothing), or None when that is not known. Writing the format applies
+    #: the value only while the writer still writes the same there, so an edit of the field
+    #: the value stood for wins over the value carried from before the edit.
+    basis: str | None = None
 
     @classmethod
-    def of(cls, format: str, path: str, value: Any) -> Extension:  # noqa: A002
+    def of(
+        cls,
+        format: str,  # noqa: A002
+        path: str,
+        value: Any,
+        basis: str | None = None,
+    ) -> Extension:
         """An extension holding the JSON value ``value``."""
-        return cls(format=format, path=path, text=_canonical(value))
+        return cls(format=format, path=path, text=_canonical(value), basis=basis)
 
     @classmethod
-    def absent(cls, format: str, path: str) -> Extension:  # noqa: A002
+    def absent(cls, format: str, path: str, basis: str | None = None) -> Extension:  # noqa: A002
         """An extension recording that the original had no value at ``path``."""
-        return cls(format=format, path=path, removed=True)
+        return cls(format=format, path=path, removed=True, basis=basis)
 
     @property
     def value(self) -> JsonValue:
@@ -72,6 +83,33 @@ class Extension:
             json.loads(self.text)
         except (TypeError, ValueError):
             raise ValidationError(f"not JSON text: {self.text[:40]!r}", "text") from None
+        if self.basis is not None:
+            try:
+                json.loads(self.basis)
+            except (TypeError, ValueError):
+                raise ValidationError(f"not JSON text: {self.basis[:40]!r}", "basis") from None
+
+
+def encoded(
+    format: str,  # noqa: A002
+    path: str,
+    text: str,
+    *,
+    removed: bool = False,
+    basis: str | None = None,
+) -> Extension:
+    """An extension from texts a JSON encoder wrote (``text``, ``basis``), not parsed again
+    (for readers that make many); the format and path are checked as always."""
+    if type(format) is not str or type(path) is not str or not format.strip() or not path.strip():
+        return Extension(format=format, path=path, text=text, removed=removed, basis=basis)
+    extension = object.__new__(Extension)
+    set_ = object.__setattr__
+    set_(extension, "format", format)
+    set_(extension, "path", path)
+    set_(extension, "text", text)
+    set_(extension, "removed", removed)
+    set_(extension, "basis", basis)
+    return extension
 
 
 def extension_tuple(items: Iterable[Extension]) -> tuple[Extension, ...]:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import os
 import sys
+from io import UnsupportedOperation
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, BinaryIO, Final, Literal
 
 from fmbom._atomic import write_atomic
 from fmbom._bounded import loads_json, markup_of
@@ -50,10 +51,10 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     name = os.fspath(path)
     try:
         if name == "-":
-            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+            data = _read_limited(sys.stdin.buffer)
         else:
             with Path(name).open("rb") as handle:
-                data = handle.read(MAX_INPUT_BYTES + 1)
+                data = _read_limited(handle)
     except IsADirectoryError:
         raise InputFormatError("is a directory, not a BOM file", name) from None
     except OSError as error:
@@ -61,6 +62,31 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     if len(data) > MAX_INPUT_BYTES:
         raise InputFormatError(f"larger than {MAX_INPUT_BYTES} bytes; refused", name)
     return data
+
+
+#: What a read of a stream of unknown size asks for at a time.
+_CHUNK: Final = 1 << 20
+
+
+def _read_limited(stream: BinaryIO) -> bytes:
+    """At most ``MAX_INPUT_BYTES + 1`` bytes of ``stream`` (one more tells it is too large),
+    without reserving that much memory up front: a file is read in one call of its size, a
+    pipe in chunks."""
+    try:
+        size = os.fstat(stream.fileno()).st_size
+    except (OSError, ValueError, UnsupportedOperation):
+        size = 0
+    want = min(size, MAX_INPUT_BYTES) + 1 if size > 0 else _CHUNK
+    chunks: list[bytes] = []
+    total = 0
+    while total <= MAX_INPUT_BYTES:
+        chunk = stream.read(min(want, MAX_INPUT_BYTES + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        want = _CHUNK
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def detect_format(data: bytes, source: str = "") -> InputKind:

@@ -11,6 +11,7 @@ JSON path in one :class:`~fmbom.errors.ValidationError`.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from collections.abc import Callable
 from enum import Enum
@@ -163,29 +164,33 @@ def _object_hook(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any, 
 
 
 def _unstructure_extension(extension: Extension) -> dict[str, Any]:
-    """``{"format", "path", "value"}`` (the JSON value itself), or ``"removed": true``."""
+    """``{"format", "path", "value"}`` (the JSON value itself), or ``"removed": true``; and
+    ``"basis"`` (a JSON value) when it has one."""
     out: dict[str, Any] = {"format": extension.format, "path": extension.path}
     if extension.removed:
         out["removed"] = True
     else:
         out["value"] = extension.value
+    if extension.basis is not None:
+        out["basis"] = json.loads(extension.basis)
     return out
 
 
 def _structure_extension(value: Any, _: type[Extension]) -> Extension:
     if not isinstance(value, dict):
         raise ValidationError(f"expected an object, got {_json_type(value)}")
-    extra = sorted(set(value) - {"format", "path", "value", "removed"})
+    extra = sorted(set(value) - {"format", "path", "value", "removed", "basis"})
     if extra:
         raise ValidationError(f"unknown key(s): {', '.join(extra)}")
     fmt, path = value.get("format"), value.get("path")
     if not isinstance(fmt, str) or not isinstance(path, str):
         raise ValidationError("format and path must be strings")
+    basis = Extension.of(fmt, path, value["basis"]).text if "basis" in value else None
     if value.get("removed") is True:
-        return Extension.absent(fmt, path)
+        return Extension.absent(fmt, path, basis)
     if "value" not in value:
         raise ValidationError("an extension needs a value or removed: true")
-    return Extension.of(fmt, path, value["value"])
+    return Extension.of(fmt, path, value["value"], basis)
 
 
 def _make_converter() -> cattrs.Converter:

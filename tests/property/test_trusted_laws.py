@@ -16,7 +16,7 @@ from fmbom.errors import FmbomError, ValidationError
 from fmbom.extensions import Extension
 from fmbom.model import AnyComponent, Digest, Software
 from tests.profiles import examples
-from tests.property.strategies import any_components, cdx_components, cdx_ml_entries
+from tests.property.strategies import any_components, boms, cdx_components, cdx_ml_entries
 
 
 def _fields(component: AnyComponent) -> dict[str, Any]:
@@ -92,6 +92,18 @@ def test_models_datasets_and_services_read_the_same_with_and_without_the_validat
         "components": [e for e in entries if "endpoints" not in e],
         "services": [e for e in entries if "endpoints" in e],
     }
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_read_common, "TRUSTED", False)
+        validated = _read(document)
+    assert _read(document) == validated
+
+
+@examples(100)
+@given(generated=boms(), version=st.sampled_from(["1.5", "1.6", "1.7"]))
+def test_fmbom_s_own_documents_read_the_same_with_and_without_the_validators(
+    generated: Any, version: str
+) -> None:
+    document = cyclonedx.to_dict(generated, spec_version=version)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_read_common, "TRUSTED", False)
         validated = _read(document)

@@ -208,6 +208,41 @@ def test_oversized_stdin_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
         io.read_bytes("-")
 
 
+def test_stdin_is_read_in_chunks_up_to_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(io, "_CHUNK", 3)
+    monkeypatch.setattr(io, "MAX_INPUT_BYTES", 10)
+    monkeypatch.setattr(sys, "stdin", stdio.TextIOWrapper(stdio.BytesIO(b"0123456789")))
+    assert io.read_bytes("-") == b"0123456789"
+    monkeypatch.setattr(sys, "stdin", stdio.TextIOWrapper(stdio.BytesIO(b"0123456789A")))
+    with pytest.raises(InputFormatError, match="larger than 10 bytes"):
+        io.read_bytes("-")
+
+
+def test_a_file_is_read_in_one_call_of_its_size(
+    native_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not one of MAX_INPUT_BYTES: that much memory is not reserved for a small file."""
+    asked: list[int] = []
+    real_open = Path.open
+
+    class Spy(stdio.BufferedReader):
+        def read(self, size: int | None = -1) -> bytes:
+            asked.append(-1 if size is None else size)
+            return super().read(size)
+
+    def spy_open(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if mode != "rb":
+            return real_open(self, mode, *args, **kwargs)
+        return Spy(stdio.FileIO(self, "rb"))
+
+    monkeypatch.setattr(Path, "open", spy_open)
+    data = io.read_bytes(native_file)
+    size = native_file.stat().st_size
+    assert len(data) == size
+    assert asked[0] == size + 1
+    assert max(asked) <= max(size + 1, io._CHUNK)
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 

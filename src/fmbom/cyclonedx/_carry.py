@@ -15,12 +15,22 @@ set: fmbom's own ``fmbom:*`` additions are kept next to the original ones.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
-from fmbom.extensions import Extension
+from fmbom.extensions import Extension, encoded
 
-__all__ = ["FORMAT", "INLINE", "NESTED_IN", "apply", "marker", "residual"]
+__all__ = [
+    "FORMAT",
+    "INLINE",
+    "NESTED_IN",
+    "NOTHING",
+    "apply",
+    "marker",
+    "own_properties",
+    "plain_residual",
+    "residual",
+]
 
 FORMAT: Final = "cyclonedx"
 #: Extension path (not a CycloneDX field) naming the component this one is nested in;
@@ -77,6 +87,17 @@ def _same(original: Any, written: Any) -> bool:
     return False
 
 
+#: The basis of a value where fmbom's writer wrote nothing (it never writes a JSON null).
+NOTHING: Final = "null"
+#: The key whose carried value is merged with what the writer writes (see :func:`apply`), so
+#: it has no basis: fmbom's own entries change with every relation, and are kept anyway.
+_MERGED: Final = "properties"
+
+
+def _carried(path: str, value: Any, basis: str | None) -> Extension:
+    return encoded(FORMAT, path, _canonical(value), basis=basis)
+
+
 def residual(
     original: dict[str, Any],
     written: dict[str, Any],
@@ -84,26 +105,23 @@ def residual(
     skip: Iterable[str] = (),
     prefix: str = "",
 ) -> list[Extension]:
-    """The extensions that turn ``written`` back into ``original`` (see :func:`apply`)."""
+    """The extensions that turn ``written`` back into ``original`` (see :func:`apply`), each
+    with what ``written`` holds at its path as its basis."""
     skipped = frozenset(skip) | _STRUCTURE if not prefix else frozenset()
     out: list[Extension] = []
     for key, value in original.items():
         if key in skipped or key == "bom-ref":
             continue
         path = prefix + key
+        merged = key == _MERGED
         if key not in written:
-            out.append(Extension.of(FORMAT, path, value))
+            out.append(_carried(path, value, None if merged else NOTHING))
             continue
         mine = written[key]
         if _same(value, mine):
             continue
-        if key == "properties" and isinstance(value, list) and isinstance(mine, list):
-            # fmbom's own properties are written again from the object; others must be there.
-            theirs = [p for p in value if not _is_own(p)]
-            mine_keys = {_property_key(p) for p in mine}
-            if all(_property_key(p) in mine_keys for p in theirs):
-                continue
-            out.append(Extension.of(FORMAT, path, theirs))
+        if merged and isinstance(value, list) and isinstance(mine, list):
+            out.extend(_properties(path, value, {_property_key(p) for p in mine}, whole=True) or ())
             continue
         if (
             isinstance(value, dict)
@@ -112,13 +130,81 @@ def residual(
         ):
             out.extend(residual(value, mine, prefix=path + "."))
             continue
-        out.append(Extension.of(FORMAT, path, value))
+        out.append(_carried(path, value, None if merged else _canonical(mine)))
     out.extend(
-        Extension.absent(FORMAT, prefix + key)
-        for key in written
+        encoded(
+            FORMAT,
+            prefix + key,
+            "null",
+            removed=True,
+            basis=None if key == _MERGED else _canonical(mine),
+        )
+        for key, mine in written.items()
         if key not in original and key not in _ADDITIONS and key not in skipped
     )
     return out
+
+
+def _properties(
+    path: str, value: list[Any], mine_keys: set[Any], *, whole: bool
+) -> list[Extension] | None:
+    """The residual of a properties list that differs from the written one: every original
+    property that is not fmbom's own must be among the written ones (``mine_keys``: all of
+    them when ``whole``); [] when they are. None when they are not, ``mine_keys`` are not
+    whole and the original holds some of fmbom's own (see :func:`own_properties`)."""
+    theirs = [p for p in value if not _is_own(p)]
+    if all(_property_key(p) in mine_keys for p in theirs):
+        return []
+    if not whole and len(theirs) != len(value):
+        return None
+    return [_carried(path, theirs, None)]
+
+
+def own_properties(value: Any, mine: set[tuple[str, str]]) -> list[Extension] | None:
+    """:func:`residual` at an object's ``properties`` knowing only the (name, value) of each
+    property fmbom writes whose name is not in its own ``fmbom:`` namespace (``mine``; it may
+    hold more): the others are fmbom's own, which no original property outside that
+    namespace can match.
+
+    None when not all the original's properties are written but fmbom's own ones among them
+    may be the written ones: then only the whole comparison decides.
+    """
+    if not isinstance(value, list):
+        # Never the written list, never merged with it: carried as it is.
+        return [_carried(_MERGED, value, None)]
+    for prop in value:
+        # The common case at once: a plain (name, value) pair that fmbom writes again.
+        if type(prop) is not dict or len(prop) != 2:
+            break
+        name, text = prop.get("name"), prop.get("value")
+        if type(name) is not str or type(text) is not str or (name, text) not in mine:
+            break
+    else:
+        return []
+    keys = {("name-value", name, text) for name, text in mine}
+    return _properties(_MERGED, value, keys, whole=False)
+
+
+#: Keys :func:`plain_residual` leaves to others.
+_PLAIN_SKIP: Final = frozenset({"bom-ref", _MERGED}) | _STRUCTURE
+_ABSENT: Final = object()
+
+
+def plain_residual(original: dict[str, Any], written: dict[str, Any]) -> list[Extension]:
+    """``residual(original, written, skip=("properties",))`` for a ``written`` object without
+    the keys fmbom may add (:data:`_ADDITIONS`) but its bom-ref: [] at once when every other
+    key is equal."""
+    equal = 0
+    for key, value in original.items():
+        if key in _PLAIN_SKIP:
+            continue
+        if written.get(key, _ABSENT) != value:
+            break
+        equal += 1
+    else:
+        if equal == len(written) - ("bom-ref" in written):
+            return []
+    return residual(original, written, skip=(_MERGED,))
 
 
 def _is_own(prop: Any) -> bool:
@@ -133,15 +219,34 @@ def marker(extensions: Iterable[Extension], path: str) -> Extension | None:
     return None
 
 
-def apply(target: dict[str, Any], extensions: Iterable[Extension]) -> dict[str, Any]:
+def _written(target: dict[str, Any], steps: list[str]) -> str:
+    """The canonical text of what ``target`` holds at a path (:data:`NOTHING`: nothing)."""
+    node: Any = target
+    for step in steps:
+        if not isinstance(node, dict) or step not in node:
+            return NOTHING
+        node = node[step]
+    return _canonical(node)
+
+
+def apply(target: dict[str, Any], extensions: Sequence[Extension]) -> dict[str, Any]:
     """Put each CycloneDX extension's value at its path in ``target`` (changed in place).
 
-    Original properties come first, followed by the ones fmbom adds under names they lack.
+    An extension with a basis is applied only while ``target`` (the writer's output) still
+    holds its basis at that path: otherwise the field it stood for was edited after the
+    read, and the edit is written. Original properties come first, followed by the ones
+    fmbom adds under names they lack.
     """
+    if not extensions:
+        return target
+    chosen: list[tuple[Extension, list[str]]] = []
     for extension in extensions:
         if extension.format != FORMAT or extension.path.startswith("@"):
             continue
         steps = extension.path.split(".")
+        if extension.basis is None or _written(target, steps) == extension.basis:
+            chosen.append((extension, steps))
+    for extension, steps in chosen:
         node = target
         for step in steps[:-1]:
             child = node.get(step)

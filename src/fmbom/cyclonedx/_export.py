@@ -332,25 +332,16 @@ def _ancestor(component: AnyComponent) -> dict[str, Any]:
     return entry
 
 
-def _parties(out: dict[str, Any], component: AnyComponent, native: bool) -> set[str]:
-    """Authors, manufacturer and tags where the version has the field; the fields written."""
-    if not native:
-        return set()
-    if component.manufacturer is not None:
-        out["manufacturer"] = {"name": component.manufacturer}
-    if component.authors:
-        out["authors"] = [{"name": name} for name in component.authors]
-    return {"manufacturer", "authors", "tags"}
-
-
-def _component(
-    component: AnyComponent, outgoing: Sequence[Relation], bom: Bom, version: str
-) -> dict[str, Any]:
-    skip = set(COMMON_FIELDS) - {"authors", "manufacturer", "tags"}
+def _head(component: AnyComponent, native: bool) -> dict[str, Any]:
+    """A component object's keys up to ``purl`` (authors, manufacturer where ``native``)."""
     out: dict[str, Any] = {"type": cdx_type(component), "bom-ref": component.ref}
     if component.supplier is not None:
         out["supplier"] = {"name": component.supplier}
-    skip |= _parties(out, component, version != "1.5")
+    if native:
+        if component.manufacturer is not None:
+            out["manufacturer"] = {"name": component.manufacturer}
+        if component.authors:
+            out["authors"] = [{"name": name} for name in component.authors]
     for field, key in TEXT_FIELDS:
         value = getattr(component, field)
         if value is not None and key not in ("purl", "copyright"):
@@ -363,6 +354,41 @@ def _component(
         out["copyright"] = component.copyright
     if component.purl is not None:
         out["purl"] = component.purl
+    return out
+
+
+def _data(component: AnyComponent, kind: str) -> tuple[dict[str, Any], set[str]] | None:
+    """The ``data`` entry of a dataset written as a data component, and the fields it maps."""
+    if kind != "machine-learning-model" and isinstance(component, Dataset):
+        return _dataset_entry(component)
+    return None
+
+
+def plain_json(component: AnyComponent, version: str) -> dict[str, Any] | None:
+    """:func:`entry_json` of a component without the keys fmbom may add to an object that
+    lacked them (``pedigree``, ``properties``, ``modelCard``) or carried values; None for a
+    service."""
+    if is_service(component):
+        return None
+    native = version != "1.5"
+    out = _head(component, native)
+    references = _references(component.external_references)
+    if references:
+        out["externalReferences"] = references
+    data = _data(component, out["type"])
+    if data is not None:
+        out["data"] = [data[0]]
+    if component.tags and native:
+        out["tags"] = list(component.tags)
+    return out
+
+
+def _component(
+    component: AnyComponent, outgoing: Sequence[Relation], bom: Bom, version: str
+) -> dict[str, Any]:
+    native = version != "1.5"  # authors, manufacturer, tags: fields, else properties
+    skip = set(COMMON_FIELDS) - (set() if native else {"authors", "manufacturer", "tags"})
+    out = _head(component, native)
     ancestors = [bom.component(r.target) for r in outgoing if r.kind in _LINEAGE_KINDS]
     if ancestors:
         out["pedigree"] = {"ancestors": [_pedigree_ancestor(a) for a in ancestors]}
@@ -370,19 +396,17 @@ def _component(
     if references:
         out["externalReferences"] = references
     card: dict[str, Any] | None = None
-    data: list[dict[str, Any]] | None = None
+    data = _data(component, out["type"])
     if out["type"] == "machine-learning-model":
         card = _model_card(component, outgoing, bom)
         skip.update(_MODEL_MAPPED)
-    elif isinstance(component, Dataset):
-        entry, mapped = _dataset_entry(component)
-        data = [entry]
-        skip.update(mapped)
+    elif data is not None:
+        skip.update(data[1])
     out["properties"] = _properties(component, skip, outgoing, bom)
     if card is not None:
         out["modelCard"] = card
-    if data:
-        out["data"] = data
+    if data is not None:
+        out["data"] = [data[0]]
     if component.tags and "tags" in skip:
         out["tags"] = list(component.tags)
     return apply(out, component.extensions)

@@ -17,14 +17,28 @@ import attrs
 
 from fmbom._trusted import evolve_checked
 from fmbom.bom import Bom, BomMetadata, Subject, Tool
-from fmbom.cyclonedx._carry import FORMAT, INLINE, NESTED_IN, SUBJECT_DEPENDS_ON, residual
+from fmbom.cyclonedx._carry import (
+    FORMAT,
+    INLINE,
+    NESTED_IN,
+    SUBJECT_DEPENDS_ON,
+    own_properties,
+    plain_residual,
+    residual,
+)
 from fmbom.cyclonedx._common import (
     EXPORTER_PROPERTY,
     KIND_PROPERTY,
     READ_VERSIONS,
     RECORDED_TOOL_PROPERTY,
 )
-from fmbom.cyclonedx._export import entry_json, inline_json, metadata_json, subject_json
+from fmbom.cyclonedx._export import (
+    entry_json,
+    inline_json,
+    metadata_json,
+    plain_json,
+    subject_json,
+)
 from fmbom.cyclonedx._read_common import Entry, Reader, walk
 from fmbom.cyclonedx._read_foreign import foreign_component
 from fmbom.cyclonedx._read_own import own_component, own_subject
@@ -196,7 +210,7 @@ def _carry(
     components = []
     for entry, found in zip(reader.entries, marked, strict=True):
         extra = (
-            residual(entry.data, entry_json(found, bom, write_version))
+            component_residual(entry.data, found, bom, write_version)
             if entry.inline in (None, "metadata.component")
             else []
         )
@@ -214,6 +228,37 @@ def _carry(
     document_extensions = _document_residual(bom, document, subject_data, depends, components)
     metadata = attrs.evolve(bom.metadata, subject=subject, extensions=document_extensions)
     return bom.with_components(components, metadata)
+
+
+def component_residual(
+    data: dict[str, Any], component: AnyComponent, bom: Bom, version: str
+) -> list[Extension]:
+    """``residual(data, entry_json(component, bom, version))`` without the whole writing.
+
+    Of what the writer adds to a component object, only the pedigree and the model card
+    (written from relations) need it: a component object without them (and a component
+    without carried values yet) is compared with what the writer writes for every other key
+    (:func:`~._export.plain_json`), and its properties with the ones the writer writes from
+    the component's own (every other property it writes is in fmbom's namespace). Services
+    and the rest take the whole writing. The result is the same either way (a property
+    test holds them to that, on every test document and on random and hostile objects).
+    """
+    plain = None
+    if (
+        "pedigree" not in data
+        and "modelCard" not in data
+        and (not component.extensions or all(e.path[:1] == "@" for e in component.extensions))
+    ):
+        plain = plain_json(component, version)
+    if plain is None:
+        return residual(data, entry_json(component, bom, version))
+    if "properties" not in data:
+        return plain_residual(data, plain)
+    mine = {(p.name, p.value) for p in component.properties}
+    carried = own_properties(data["properties"], mine)
+    if carried is None:
+        return residual(data, entry_json(component, bom, version))
+    return [*plain_residual(data, plain), *carried]
 
 
 def _markers(entry: Entry, by_path: dict[str, Entry]) -> list[Extension]:

@@ -28,7 +28,7 @@ from fmbom.cyclonedx._common import (
     field_types,
     read_source,
 )
-from fmbom.cyclonedx._read_common import Entry, Pending, Reader, parse_count
+from fmbom.cyclonedx._read_common import URL, Entry, Pending, Reader, parse_count
 from fmbom.errors import InputFormatError, ValidationError
 from fmbom.model import (
     COMPONENT_TYPES,
@@ -71,6 +71,7 @@ def _own_component(
 ) -> AnyComponent:
     cls = COMPONENT_TYPES[kind]
     props: list[Property] = []
+    decoded = False
     fields = reader.common(entry)
     data = entry.data
     types = field_types(cls)
@@ -116,6 +117,7 @@ def _own_component(
         elif name.startswith("fmbom:"):
             field = name[len("fmbom:") :].replace("-", "_")
             if field in types and field not in _NOT_PROPERTIES:
+                decoded = True
                 try:
                     value = decode_field(cls, field, prop.value)
                     if field == "external_references":
@@ -131,7 +133,16 @@ def _own_component(
         else:
             props.append(prop)
     fields["properties"] = props
-    return reader.build(cls, fields, entry.path)
+    # Values decoded from fmbom:* properties are not checked on the way: those go through
+    # the validators; otherwise every value is one the reader checked (Reader.common) or
+    # one no validator constrains, except an endpoint (a URL) and a context length (> 0).
+    endpoint, length = fields.get("endpoint"), fields.get("context_length")
+    checked = (
+        not decoded
+        and (endpoint is None or URL.fullmatch(endpoint) is not None)
+        and (length is None or length > 0)
+    )
+    return reader.build(cls, fields, entry.path, checked=checked)
 
 
 def _model_card(reader: Reader, card: Any, fields: dict[str, Any]) -> None:
