@@ -54,11 +54,22 @@ _SIMPLE_TYPES: Final = {
 #: limits statically nested blocks).
 _MAX_INDENT: Final = 12
 #: Objects with this many declared properties or more are checked by the shape of the value:
-#: one function per set of keys (in their order) that checks just those.
+#: one function per set of keys (in any order) that checks just those.
 _SHAPED: Final = 10
-#: The most shapes of one object node that get a function of their own (the others are
-#: checked by a function made for each, and not kept).
+#: The most sets of keys of one object node that get a function of their own. An object
+#: with yet another set is answered "unknown" (the general validator decides the document):
+#: making a function for each such object would cost a compilation per object.
 _MAX_SHAPES: Final = 64
+#: The most key orders of one object node remembered as aliases of their set's function
+#: (the look-up by order is the fast path; another order of a known set is found by its set).
+_MAX_ORDERS: Final = 1024
+
+
+def _unknown(_: Any) -> bool | None:
+    """The answer for an object of a shape past the table: not decided here."""
+    return None
+
+
 #: The most generated lines a definition may have to be checked in line where it is used.
 _MAX_INLINE: Final = 40
 
@@ -167,6 +178,8 @@ class Generator:
         self.lock = threading.RLock()
         #: The object nodes checked by shape: the node and its table of shape functions.
         self.shaped: list[tuple[dict[str, Any], dict[tuple[str, ...], Check]]] = []
+        #: For each of those nodes, its functions by set of keys (the key order aside).
+        self.shaped_sets: list[dict[frozenset[str], Check]] = []
         #: The definitions being checked in line (a definition is never inside itself).
         self.inlined: set[int] = set()
 
@@ -257,10 +270,20 @@ class Generator:
         """The check of the keys of ``value`` against the object node ``index``: a function
         for exactly this shape (its keys in this order), kept for the next object of it."""
         schema, shapes = self.shaped[index]
+        by_set = self.shaped_sets[index]
         with self.lock:
             shape = tuple(value)
             if shape in shapes:
                 return shapes[shape]
+            # JSON objects have no order: one function per set of keys, whatever their order.
+            keys = frozenset(shape)
+            known = by_set.get(keys)
+            if known is not None:
+                if len(shapes) < _MAX_ORDERS:
+                    shapes[shape] = known
+                return known
+            if len(by_set) >= _MAX_SHAPES:
+                return _unknown
             properties: dict[str, Any] = schema.get("properties") or {}
             extra = schema.get("additionalProperties", True)
             out = _Lines()
@@ -282,7 +305,8 @@ class Generator:
             code = compile(source + "\n", f"<fmbom schema check {name}>", "exec")
             exec(code, self.namespace)  # noqa: S102 - source written from literals and names
             function: Check = self.namespace.pop(name)
-            if len(shapes) < _MAX_SHAPES:
+            by_set[keys] = function
+            if len(shapes) < _MAX_ORDERS:
                 shapes[shape] = function
             return function
 
@@ -537,6 +561,7 @@ class Generator:
         if len(schema.get("properties") or ()) >= _SHAPED:
             shapes: dict[tuple[str, ...], Check] = {}
             self.shaped.append((schema, shapes))
+            self.shaped_sets.append({})
             table = self.constant(shapes)
             body.add(inner, f"t = {table}.get(tuple({x}))")
             body.add(inner, f"if t is None: t = _learn({len(self.shaped) - 1}, {x})")

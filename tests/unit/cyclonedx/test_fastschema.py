@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -219,8 +220,8 @@ def test_the_real_items_are_there() -> None:
 
 
 def test_objects_are_checked_by_shape_and_beyond_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A large object is checked by a function made for its keys; past the table's size the
-    function is made for each object and not kept, with the same answers."""
+    """A large object is checked by a function made for its set of keys, in any order; past
+    the table's size an object of another set is not decided here (no function per object)."""
     monkeypatch.setattr(_schemacode, "_MAX_SHAPES", 2)
     root, store = _schema.schema_documents("1.6")
     check = _fastschema.compile_schema(root, store, _schema.is_date_time, "#/definitions/component")
@@ -228,12 +229,34 @@ def test_objects_are_checked_by_shape_and_beyond_the_table(monkeypatch: pytest.M
         {"type": "library", "name": "a"},
         {"name": "a", "type": "library"},
         {"type": "library", "name": "a", "version": "1"},
+        {"version": "1", "type": "library", "name": "a"},
         {"type": "library", "name": "a", "group": 3},
         {"type": "library", "name": "a", "unknown": 1},
         {"type": "library"},
     ]
-    assert [check(c) for c in shapes] == [True, True, True, False, False, False]
-    assert [check(c) for c in shapes] == [True, True, True, False, False, False]
+    assert [check(c) for c in shapes] == [True, True, True, True, None, None, None]
+    assert [check(c) for c in shapes] == [True, True, True, True, None, None, None]
+
+
+def test_key_order_does_not_make_new_functions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Components whose keys come in every order cost one function per set of keys."""
+    made: list[str] = []
+
+    def counting(source: str, filename: str, mode: str) -> Any:
+        made.append(filename)
+        return compile(source, filename, mode)
+
+    monkeypatch.setattr(_schemacode, "compile", counting, raising=False)
+    root, store = _schema.schema_documents("1.6")
+    check = _fastschema.compile_schema(root, store, _schema.is_date_time, "#/definitions/component")
+    keys = ["type", "name", "version", "purl", "description", "group"]
+    values = {"type": "library", "name": "a", "version": "1", "purl": "pkg:pypi/a@1"}
+    values |= {"description": "d", "group": "g"}
+    assert all(
+        check({k: values[k] for k in order}) is True for order in itertools.permutations(keys)
+    )
+    shape_functions = [name for name in made if name.startswith("<fmbom schema check _s")]
+    assert len(shape_functions) == 1, shape_functions
 
 
 def test_a_pattern_ending_the_text_is_unknown_on_a_final_line_break() -> None:
