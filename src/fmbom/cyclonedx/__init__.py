@@ -30,7 +30,7 @@ from fmbom.cyclonedx._common import (
     SPEC_VERSIONS,
     no_gc,
 )
-from fmbom.cyclonedx._export import (
+from fmbom.cyclonedx._document import (
     SERIAL_PLACEHOLDER,
     build_document,
     serial_number,

@@ -32,13 +32,8 @@ from fmbom.cyclonedx._common import (
     READ_VERSIONS,
     RECORDED_TOOL_PROPERTY,
 )
-from fmbom.cyclonedx._export import (
-    entry_json,
-    inline_json,
-    metadata_json,
-    plain_json,
-    subject_json,
-)
+from fmbom.cyclonedx._document import metadata_json, subject_json
+from fmbom.cyclonedx._export import entry_json, inline_json, plain_json
 from fmbom.cyclonedx._read_common import Entry, Reader, walk
 from fmbom.cyclonedx._read_foreign import foreign_component
 from fmbom.cyclonedx._read_own import own_component, own_subject

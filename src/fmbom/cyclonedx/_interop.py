@@ -30,7 +30,7 @@ def to_cyclonedx_bom(bom: Bom) -> Any:
     from cyclonedx.model.service import Service
     from packageurl import PackageURL
 
-    from fmbom.cyclonedx._export import build_document
+    from fmbom.cyclonedx._document import build_document
 
     document = build_document(bom)
 
@@ -174,7 +174,7 @@ def merge(document: dict[str, Any], sbom: dict[str, Any]) -> dict[str, Any]:
     for key in ("components", "services"):
         if key in merged:
             merged[key].sort(key=lambda c: str(c.get("bom-ref", "")))
-    from fmbom.cyclonedx._export import SERIAL_PLACEHOLDER, serial_number
+    from fmbom.cyclonedx._document import SERIAL_PLACEHOLDER, serial_number
     from fmbom.cyclonedx._text import json_text
 
     merged["serialNumber"] = SERIAL_PLACEHOLDER
