@@ -189,6 +189,22 @@ def loads_json(
     return document
 
 
+def plain_json_text(data: bytes) -> str | None:
+    """The text of JSON ``data`` (UTF-8) when nothing in it needs the checks of a parsed
+    tree: no surrogate, provably within :data:`MAX_DEPTH`; None otherwise (or when it is not
+    UTF-8). What :func:`loads_json` refuses besides (NaN, infinite or overlong numbers) the
+    caller's parse must refuse too."""
+    if data.startswith(_UTF32_BOMS + _UTF16_BOMS):
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if _SURROGATE_ESCAPE.search(text) or not _shallow(data, MAX_DEPTH):
+        return None
+    return text
+
+
 #: Prove shallow documents shallow from their text instead of walking the parsed tree.
 SHALLOW_CHECK = True
 _NOT_STRUCTURE: Final = bytes(range(256)).translate(None, b'[]{}"\\')

@@ -172,6 +172,21 @@ def _validate(data: bytes, _work: Path) -> None:
     problems_of(data, SOURCE)
 
 
+def _diff_documents(data: bytes, _work: Path) -> None:
+    """``fmbom diff SEED INPUT``, which reads in full only what differs: its changes and
+    matching are those of reading both in full (an AssertionError is a defect)."""
+    from fmbom.diff import diff, diff_documents
+
+    base = (DATA / _DIFF_BASE).read_bytes()
+    found = diff_documents(base, data, old_source=SOURCE, new_source=SOURCE)
+    whole = diff(loads_bom(base, SOURCE), loads_bom(data, SOURCE))
+    if found.result.changes != whole.changes or dict(found.result.matched) != dict(whole.matched):
+        raise AssertionError("reading what differs gave another diff than reading all")
+
+
+_DIFF_BASE: Final = "cyclonedx/cyclonedx-py-env-1.6.cdx.json"
+
+
 def _policy(data: bytes, work: Path) -> None:
     path = work / "policy.toml"
     path.write_bytes(data)
@@ -310,6 +325,11 @@ READERS: Final[dict[str, Reader]] = {
                 "<own-spdx>",
             ),
             _spdx,
+        ),
+        Reader(
+            "diff-documents",
+            (_DIFF_BASE, "cyclonedx/valid-machine-learning-1.6.json"),
+            _diff_documents,
         ),
         Reader(
             "validate",

@@ -10,6 +10,7 @@ from enum import Enum
 #: ``typing.TYPE_CHECKING`` without importing :mod:`typing` (start-up time).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Final
 
     from fmbom._formats import OutputFormat
@@ -159,6 +160,11 @@ def read_input(args: argparse.Namespace, path: str) -> Bom:
         # The verb keeps what it read until the process exits: out of the collector's walks
         # from now on, before the collector runs again.
         keep()
+    report_warnings(path, warnings)
+    return bom
+
+
+def report_warnings(path: str, warnings: Iterable[str]) -> None:
+    """The warnings of reading ``path``, to standard error."""
     for warning in warnings:
         sys.stderr.write(f"fmbom: warning: {path}: {warning}\n")
-    return bom

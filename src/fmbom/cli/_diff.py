@@ -13,7 +13,7 @@ from fmbom.cli._common import (
     add_strict,
     choices,
     emit,
-    read_input,
+    report_warnings,
     stdin_once,
     stream_is_terminal,
 )
@@ -78,7 +78,7 @@ def _colour(args: argparse.Namespace) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from fmbom.diff import Policy, diff, parse_severity_override, render
+    from fmbom.diff import Policy, parse_severity_override, render
     from fmbom.severity import parse_fail_on
 
     stdin_once(args.old, args.new)
@@ -90,9 +90,22 @@ def run(args: argparse.Namespace) -> int:
 
     if is_fleet_diff(args.old, args.new):
         return run_fleet_diff(args, policy, threshold, _colour(args))
-    old = read_input(args, args.old)
-    new = read_input(args, args.new)
-    result = diff(old, new, policy)
+    from fmbom._gc import keep
+    from fmbom.diff import diff_owned
+    from fmbom.io import read_bytes
+
+    found = diff_owned(
+        [read_bytes(args.old)],
+        [read_bytes(args.new)],
+        policy,
+        old_source=args.old,
+        new_source=args.new,
+        strict=args.strict,
+    )
+    keep()  # what was read lives until the process exits: out of the collector's walks
+    report_warnings(args.old, found.old_warnings)
+    report_warnings(args.new, found.new_warnings)
+    result = found.result
     emit(args, render(result, args.format, colour=_colour(args)))
     if threshold is not None and result.at_or_above(threshold):
         return EXIT_FAILED

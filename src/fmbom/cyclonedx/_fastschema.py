@@ -26,7 +26,7 @@ from typing import Any, Final
 
 from fmbom.cyclonedx._schemacode import ANNOTATIONS, Check, Generator, compile_schema, unique
 
-__all__ = ["compile_schema", "fast_valid", "unique"]
+__all__ = ["compile_schema", "fast_valid", "item_check", "unique"]
 
 #: The keys whose lists are split: known-valid items checked here, the others by the schema.
 _LISTS: Final = ("components", "services", "dependencies")
@@ -53,6 +53,13 @@ def _item_checks(version: str) -> dict[str, Check] | None:
         names[key] = generator.function(spec["items"])
     namespace = generator.build(list(names.values()))
     return {key: namespace[name] for key, name in names.items()}
+
+
+def item_check(version: str, key: str) -> Check | None:
+    """The check of one item of the document's ``key`` list ("components", "services" or
+    "dependencies") in ``version``'s schema; None when there is none."""
+    checks = _item_checks(version)
+    return None if checks is None else checks.get(key)
 
 
 def fast_valid(document: dict[str, Any], validate_rest: Callable[[Any], bool]) -> bool:

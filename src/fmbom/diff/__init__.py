@@ -14,6 +14,7 @@ See the rule catalog (``RULES``) and :class:`Policy` for severity overrides and 
 from __future__ import annotations
 
 from fmbom._subject_ref import SubjectRef
+from fmbom.diff._documents import DocumentsDiff, diff_documents, diff_owned
 from fmbom.diff._engine import PRESENCE_RULES, diff
 from fmbom.diff._policy import Policy, parse_severity_override
 from fmbom.diff._report import DiffFormat, render
@@ -29,6 +30,7 @@ __all__ = [
     "ChangeSubject",
     "DiffFormat",
     "DiffResult",
+    "DocumentsDiff",
     "Policy",
     "RuleId",
     "RuleInfo",
@@ -36,6 +38,8 @@ __all__ = [
     "SeveritySummary",
     "SubjectRef",
     "diff",
+    "diff_documents",
+    "diff_owned",
     "mirror_rule",
     "parse_severity_override",
     "render",

@@ -105,6 +105,9 @@ class _Collector:
     old_to_new: dict[str, str] = attrs.field(factory=dict)
     new_to_old: dict[str, str] = attrs.field(factory=dict)
     _reach_cache: dict[tuple[bool, str], tuple[SubjectRef, ...]] = attrs.field(factory=dict)
+    #: What rests on a ref in the old and the new document, when the BOMs compared hold only
+    #: part of them (see :mod:`fmbom.diff._documents`); None: the BOMs' own.
+    dependents: tuple[Dependents, Dependents] | None = None
 
     def system(self) -> SubjectRef:
         subject = self.new.metadata.subject
@@ -120,8 +123,11 @@ class _Collector:
         key = (on_new, ref)
         found = self._reach_cache.get(key)
         if found is None:
-            bom = self.new if on_new else self.old
-            found = (*(_subject_of(c) for c in bom.dependents(ref)), self.system())
+            if self.dependents is not None:
+                found = (*self.dependents[on_new](ref), self.system())
+            else:
+                bom = self.new if on_new else self.old
+                found = (*(_subject_of(c) for c in bom.dependents(ref)), self.system())
             self._reach_cache[key] = found
         return found
 
@@ -160,3 +166,5 @@ class _Collector:
 
 
 _Add = Callable[..., None]
+#: What rests on a ref, nearest first (as :meth:`fmbom.bom.Bom.dependents`, as subjects).
+Dependents = Callable[[str], tuple[SubjectRef, ...]]

@@ -41,6 +41,7 @@ from fmbom.severity import Severity
 __all__ = ["PRESENCE_RULES", "diff"]
 
 from fmbom.diff._collect import (
+    Dependents,
     _changed_text,
     _Collector,
     _label,
@@ -566,8 +567,18 @@ def diff(old: Bom, new: Bom, policy: Policy | None = None) -> DiffResult:
             gc.enable()
 
 
-def _diff(old: Bom, new: Bom, policy: Policy) -> DiffResult:
-    out = _Collector(old=old, new=new, policy=policy)
+def diff_parts(
+    old: Bom, new: Bom, policy: Policy | None, dependents: tuple[Dependents, Dependents]
+) -> DiffResult:
+    """:func:`diff` of two BOMs that hold part of two documents: what rests on a component
+    is asked of ``dependents`` (old, new), which know the whole documents."""
+    return _diff(old, new, policy if policy is not None else Policy(), dependents)
+
+
+def _diff(
+    old: Bom, new: Bom, policy: Policy, dependents: tuple[Dependents, Dependents] | None = None
+) -> DiffResult:
+    out = _Collector(old=old, new=new, policy=policy, dependents=dependents)
     matching = match_components(old.components, new.components)
     pairs = matching.pairs
     for a, b in pairs:

@@ -1,0 +1,374 @@
+"""Two versions of a CycloneDX JSON document parsed member by member, with the components of
+the new one that are *twins* of components of the old one found from their text.
+
+A tool that writes a BOM again after a release writes most components as they were, often with
+a new ``bom-ref`` (many tools derive refs from a run) and in another order. Here no tree of
+either document is kept: the old document's components are parsed one at a time, checked
+against the schema and indexed by the text around their ref; a component of the new document
+whose JSON text is the same except for the value of ``bom-ref`` is a twin, found with a look-up
+and two comparisons of text, without parsing it. Everything else is parsed.
+
+A component is *special*, never a twin, when the reader looks into it beyond its own fields
+(nested components, model card datasets) or its text cannot be compared as written (an escape,
+no usable bom-ref, more than one "bom-ref" in it, no name). Anything this parse does not show
+to be safe (``pedigree`` ancestors, which are matched among all components; a document that is
+not an object) raises :class:`ReadInFullError`: the caller then reads the documents in full.
+:mod:`fmbom.cyclonedx._reduce` decides what the diff reads.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Final
+
+from fmbom._bounded import _bad_number
+
+__all__ = [
+    "DECODER",
+    "ML_MODEL",
+    "ReadInFullError",
+    "Side",
+    "Unit",
+    "parse_pair",
+    "strings",
+    "usable",
+]
+
+_WS: Final = re.compile(r"[ \t\n\r]*")
+_BOM_REF: Final = '"bom-ref"'
+#: A "bom-ref" member whose value has no escape (group 1: the value).
+_REF_VALUE: Final = re.compile(r'"bom-ref"[ \t\n\r]*:[ \t\n\r]*"([^"\\]*)"')
+_SEPARATORS: Final = frozenset({",", "]"})
+_NONE: Final[list[int]] = []
+_REF_LENGTH: Final = 512
+#: Characters after (or before) a ref's value that a twin is looked up by.
+_HEAD: Final = 48
+#: The most candidates one look-up verifies before it parses the component instead.
+_CANDIDATES: Final = 8
+ML_MODEL: Final = "machine-learning-model"
+
+
+class ReadInFullError(Exception):
+    """The documents are not of the kind the diff can read in part: read them in full."""
+
+
+def _refuse(token: str) -> Any:
+    raise ReadInFullError(token)
+
+
+DECODER: Final = json.JSONDecoder(parse_constant=_refuse, parse_float=_bad_number)
+
+
+class Unit:
+    """One item of a document's components list (with what is nested in it)."""
+
+    __slots__ = (
+        "cut",
+        "data",
+        "end",
+        "mentions",
+        "name",
+        "partner",
+        "raw_name",
+        "ref",
+        "refs",
+        "start",
+        "type",
+    )
+
+    def __init__(self, start: int, end: int, ref: str | None, name: str) -> None:
+        self.start = start
+        self.end = end
+        self.ref = ref
+        #: The case-folded name the diff pairs components by ("unnamed" when blank).
+        self.name = name
+        #: Where the ref's value is in the text (None: a special unit, read in full).
+        self.cut: tuple[int, int] | None = None
+        #: The parsed component, kept for special units only.
+        self.data: dict[str, Any] | None = None
+        #: Every valid bom-ref of the unit (nested ones too).
+        self.refs: tuple[str, ...] = ()
+        #: Every string of a special unit (the refs it may name).
+        self.mentions: frozenset[str] = frozenset()
+        #: The index of the twin on the other side.
+        self.partner: int | None = None
+        #: The CycloneDX type and name, as written.
+        self.type: Any = None
+        self.raw_name: Any = None
+
+
+class Side:
+    """One document, parsed member by member."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.members: list[tuple[str, Any]] = []
+        self.units: list[Unit] = []
+        #: Every component ref (nested and metadata components too) -> its unit (-1: fixed).
+        self.unit_of: dict[str, int] = {}
+        #: The graph of the ``dependencies`` member: source ref -> target refs, in order.
+        self.edges: dict[str, list[str]] = {}
+        self.version: str | None = None
+        #: Strings of the metadata and services, which are always read in full.
+        self.fixed_mentions: set[str] = set()
+
+    def member(self, key: str) -> Any:
+        return next((value for name, value in self.members if name == key), None)
+
+    def add_ref(self, ref: str, index: int) -> None:
+        if ref in self.unit_of:
+            raise ReadInFullError(f"bom-ref {ref!r} twice")
+        self.unit_of[ref] = index
+
+
+def _skip(text: str, pos: int) -> int:
+    return _WS.match(text, pos).end()  # type: ignore[union-attr]
+
+
+def strings(value: Any, found: set[str], refs: list[str]) -> None:
+    """Every string of a parsed value into ``found``; the values of "bom-ref" keys into refs."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            ref = item.get("bom-ref")
+            if type(ref) is str:
+                refs.append(ref)
+            for key, inner in item.items():
+                found.add(key)
+                stack.append(inner)
+        elif type(item) is list:
+            stack.extend(item)
+        elif type(item) is str:
+            found.add(item)
+
+
+def _name_key(name: Any) -> str:
+    text = name.strip().lower() if type(name) is str else ""
+    return text or "unnamed"
+
+
+class _Parser:
+    """Parses one document; with ``other`` (the old side), finds twins by their text."""
+
+    def __init__(self, side: Side, other: Side | None, tables: _Tables | None) -> None:
+        self.side = side
+        self.other = other
+        self.tables = tables
+
+    def document(self) -> None:
+        text = self.side.text
+        pos = _skip(text, 0)
+        if text[pos : pos + 1] != "{":
+            raise ReadInFullError("not an object")
+        pos = _skip(text, pos + 1)
+        seen: set[str] = set()
+        if text[pos : pos + 1] == "}":
+            pos += 1
+        else:
+            while True:
+                if text[pos : pos + 1] != '"':
+                    raise ReadInFullError("key")
+                key, pos = DECODER.raw_decode(text, pos)
+                pos = _skip(text, pos)
+                if text[pos : pos + 1] != ":" or key in seen:
+                    raise ReadInFullError("member")
+                seen.add(key)
+                pos = _skip(text, pos + 1)
+                if key == "components" and text[pos : pos + 1] == "[":
+                    self.side.members.append((key, None))
+                    pos = self.components(pos + 1)
+                else:
+                    value, pos = DECODER.raw_decode(text, pos)
+                    self.side.members.append((key, value))
+                    if key == "specVersion":
+                        self.side.version = value if type(value) is str else None
+                pos = _skip(text, pos)
+                mark = text[pos : pos + 1]
+                if mark == ",":
+                    pos = _skip(text, pos + 1)
+                    continue
+                if mark != "}":
+                    raise ReadInFullError("object end")
+                pos += 1
+                break
+        if _skip(text, pos) != len(text):
+            raise ReadInFullError("trailing text")
+
+    def components(self, pos: int) -> int:
+        text = self.side.text
+        skip = _WS.match
+        decode = DECODER.raw_decode
+        parsed = self.parsed
+        pos = skip(text, pos).end()  # type: ignore[union-attr]
+        if text[pos : pos + 1] == "]":
+            return pos + 1
+        twin = self.twin if self.other is not None else None
+        while True:
+            end = twin(pos) if twin is not None else -1
+            if end < 0:
+                value, end = decode(text, pos)
+                parsed(pos, end, value)
+            mark = text[end : end + 1]
+            if mark not in _SEPARATORS:
+                end = skip(text, end).end()  # type: ignore[union-attr]
+                mark = text[end : end + 1]
+            if mark == "]":
+                return end + 1
+            if mark != ",":
+                raise ReadInFullError("array")
+            pos = skip(text, end + 1).end()  # type: ignore[union-attr]
+
+    def parsed(self, start: int, end: int, data: Any) -> None:
+        """A component parsed from the text: comparable by its text, or special (kept
+        parsed). It is checked against the schema when it is read (see ``_reduce``)."""
+        if type(data) is not dict:
+            raise ReadInFullError("a component that is not an object")
+        side = self.side
+        text = side.text
+        index = len(side.units)
+        ref = data.get("bom-ref")
+        unit = Unit(start, end, ref if type(ref) is str else None, _name_key(data.get("name")))
+        side.units.append(unit)
+        if "pedigree" in data:
+            raise ReadInFullError("pedigree ancestors are found among all components")
+        unit.type = data.get("type")
+        unit.raw_name = data.get("name")
+        first = text.find(_BOM_REF, start, end)
+        cut = None
+        if (
+            "components" not in data
+            and "modelCard" not in data
+            and text.find("\\", start, end) < 0
+            and first >= 0
+            and text.find(_BOM_REF, first + 1, end) < 0
+            and unit.ref is not None
+            and usable(unit.ref)
+            and unit.name != "unnamed"
+        ):
+            cut = _value_at(text, first, end, unit.ref)
+        if cut is None:
+            found: set[str] = set()
+            refs: list[str] = []
+            strings(data, found, refs)
+            if "pedigree" in found:
+                raise ReadInFullError("pedigree ancestors are found among all components")
+            unit.data = data
+            unit.mentions = frozenset(found)
+            if not all(usable(r) for r in refs):
+                raise ReadInFullError("a bom-ref the reader would replace")
+            unit.refs = tuple(refs)
+        else:
+            unit.cut = cut
+            unit.refs = (unit.ref,)  # type: ignore[assignment]
+            if self.other is None and self.tables is not None:
+                self.tables.add(text, unit, index, cut)
+        for ref_ in unit.refs:
+            side.add_ref(ref_, index)
+
+    def twin(self, pos: int) -> int:
+        """The end of the component at ``pos`` when it is a twin of one of the other side's
+        (recorded), else -1."""
+        other, tables = self.other, self.tables
+        if other is None or tables is None:
+            return -1
+        text = self.side.text
+        match = _REF_VALUE.search(text, pos, pos + tables.longest + _REF_LENGTH + 2)
+        if match is None:
+            return -1
+        quote, after = match.start(1) - 1, match.end(1) + 1
+        prefix = text[pos:quote]
+        found = tables.keys.get(hash((prefix, text[after : after + _HEAD])), _NONE)[:_CANDIDATES]
+        found += tables.keys.get(hash(prefix), _NONE)[:_CANDIDATES]
+        theirs = other.text
+        for index in found:
+            unit = other.units[index]
+            cut = unit.cut
+            if (
+                cut is not None
+                and unit.partner is None
+                and cut[0] - unit.start == len(prefix)
+                and text.startswith(theirs[cut[1] : unit.end], after)
+                and theirs.startswith(prefix, unit.start)
+            ):
+                ref = match.group(1)
+                if not usable(ref):
+                    return -1
+                side = self.side
+                mine = Unit(pos, after + unit.end - cut[1], ref, unit.name)
+                mine.type = unit.type
+                mine.raw_name = unit.raw_name
+                mine.cut = (quote, after)
+                mine.refs = (ref,)
+                mine.partner = index
+                unit.partner = len(side.units)
+                side.add_ref(ref, unit.partner)
+                side.units.append(mine)
+                return mine.end
+        return -1
+
+
+def usable(ref: str) -> bool:
+    """A bom-ref the reader keeps as it is (not one it would replace or could have made)."""
+    # REF ([!-~]{1,512}) with string methods: printable ASCII but the space.
+    return (
+        0 < len(ref) <= _REF_LENGTH
+        and ref.isascii()
+        and ref.isprintable()
+        and " " not in ref
+        and not ref.startswith("cdx-")
+    )
+
+
+def _value_at(text: str, first: int, end: int, ref: str) -> tuple[int, int] | None:
+    """Where the value of the "bom-ref" key at ``first`` is, when it is ``ref`` as written."""
+    colon = _skip(text, first + len(_BOM_REF))
+    if text[colon : colon + 1] != ":":
+        return None
+    quote = _skip(text, colon + 1)
+    close = quote + len(ref) + 1
+    if close >= end or text[quote] != '"' or text[close] != '"':
+        return None
+    if text[quote + 1 : close] != ref:
+        return None
+    return quote, close + 1
+
+
+class _Tables:
+    """The old side's comparable components by their text up to the value of their ref, with
+    the text just after it when the component has that much."""
+
+    def __init__(self) -> None:
+        self.keys: dict[int, list[int]] = {}
+        #: The longest text from a component's start to its ref's value.
+        self.longest = 0
+
+    def add(self, text: str, unit: Unit, index: int, cut: tuple[int, int]) -> None:
+        quote, after = cut
+        prefix = text[unit.start : quote]
+        self.longest = max(self.longest, quote - unit.start)
+        if unit.end - after >= _HEAD:
+            key = hash((prefix, text[after : after + _HEAD]))
+        else:
+            key = hash(prefix)
+        self.keys.setdefault(key, []).append(index)
+
+
+def _parse(text: str, old: Side | None, tables: _Tables | None) -> Side:
+    side = Side(text)
+    try:
+        _Parser(side, old, tables).document()
+    except (ValueError, RecursionError, IndexError) as error:
+        raise ReadInFullError(str(error)) from None
+    if side.member("bomFormat") != "CycloneDX":
+        raise ReadInFullError("not CycloneDX")
+    return side
+
+
+def parse_pair(old: str, new: str) -> tuple[Side, Side]:
+    """Both documents (JSON text that :func:`fmbom._bounded.plain_json_text` let through)
+    parsed; the new one's twins paired with the old one's components."""
+    tables = _Tables()
+    a = _parse(old, None, tables)
+    return a, _parse(new, a, tables)
