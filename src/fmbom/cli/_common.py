@@ -10,7 +10,7 @@ from enum import Enum
 #: ``typing.TYPE_CHECKING`` without importing :mod:`typing` (start-up time).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Sequence
     from typing import Final
 
     from fmbom._formats import OutputFormat
@@ -138,20 +138,42 @@ def stream_is_terminal(args: argparse.Namespace) -> bool:
 
 
 def add_strict(parser: argparse.ArgumentParser) -> None:
-    """The ``--strict`` option of every verb that reads a BOM."""
+    """The ``--strict`` and ``--all-warnings`` options of every verb that reads a BOM."""
     parser.add_argument(
         "--strict",
         action="store_true",
         help=(
             "refuse a CycloneDX document that is not valid against its schema, or an SPDX 3 "
             "document that deviates from SPDX 3.0.1 (by default it is read best effort, with "
-            "one warning per problem)"
+            "a warning per problem)"
+        ),
+    )
+    parser.add_argument(
+        "--all-warnings",
+        action="store_true",
+        help=(
+            "print every warning in full (by default, of the warnings that differ only in the "
+            "list indices of their JSON paths, the first 3 are printed and one line counts the "
+            "rest)"
         ),
     )
 
 
+def warn(args: argparse.Namespace, source: str, warnings: Sequence[str]) -> None:
+    """Print ``fmbom: warning: SOURCE: WARNING`` lines on standard error, alike warnings
+    grouped unless ``--all-warnings`` was given (see :mod:`fmbom.cli._warnings`)."""
+    from fmbom.cli._warnings import warning_lines
+
+    every = bool(getattr(args, "all_warnings", False))
+    sys.stderr.writelines(
+        f"fmbom: warning: {printable(f'{source}: {line}')}\n"
+        for line in warning_lines(warnings, every=every)
+    )
+
+
 def read_input(args: argparse.Namespace, path: str) -> Bom:
-    """Read a BOM for a verb: warnings to standard error, ``--strict`` honoured."""
+    """Read a BOM for a verb: warnings to standard error (see :func:`warn`), ``--strict``
+    honoured."""
     from fmbom._gc import keep, no_gc
     from fmbom.io import read_bom_with_report
 
@@ -160,11 +182,5 @@ def read_input(args: argparse.Namespace, path: str) -> Bom:
         # The verb keeps what it read until the process exits: out of the collector's walks
         # from now on, before the collector runs again.
         keep()
-    report_warnings(path, warnings)
+    warn(args, path, warnings)
     return bom
-
-
-def report_warnings(path: str, warnings: Iterable[str]) -> None:
-    """The warnings of reading ``path``, to standard error."""
-    for warning in warnings:
-        sys.stderr.write(f"fmbom: warning: {path}: {warning}\n")

@@ -13,7 +13,7 @@ from fmbom.cli._common import (
     add_strict,
     choices,
     emit,
-    report_warnings,
+    warn,
     stdin_once,
     stream_is_terminal,
 )
@@ -103,8 +103,8 @@ def run(args: argparse.Namespace) -> int:
         strict=args.strict,
     )
     keep()  # what was read lives until the process exits: out of the collector's walks
-    report_warnings(args.old, found.old_warnings)
-    report_warnings(args.new, found.new_warnings)
+    warn(args, args.old, found.old_warnings)
+    warn(args, args.new, found.new_warnings)
     result = found.result
     emit(args, render(result, args.format, colour=_colour(args)))
     if threshold is not None and result.at_or_above(threshold):

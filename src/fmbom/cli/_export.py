@@ -14,6 +14,7 @@ from fmbom.cli._common import (
     emit,
     read_input,
     stdin_once,
+    warn,
 )
 
 #: ``typing.TYPE_CHECKING`` without importing :mod:`typing` (start-up time).
@@ -49,8 +50,6 @@ def register(subparsers: Any, summary: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
     from fmbom import cyclonedx
     from fmbom.io import dumps_bom, read_bytes
 
@@ -74,7 +73,6 @@ def run(args: argparse.Namespace) -> int:
         notes += more
     else:
         text, notes = cyclonedx.dumps_with_report(bom, encoding, spec_version=spec_version)
-    for note in notes:
-        sys.stderr.write(f"fmbom: warning: {args.file}: {note}\n")
+    warn(args, args.file, notes)
     emit(args, text)
     return EXIT_OK
