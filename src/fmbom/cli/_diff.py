@@ -13,9 +13,9 @@ from fmbom.cli._common import (
     add_strict,
     choices,
     emit,
-    warn,
     stdin_once,
     stream_is_terminal,
+    warn,
 )
 from fmbom.severity import FAIL_ON_CHOICES, Severity
 
