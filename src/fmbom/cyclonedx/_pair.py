@@ -23,6 +23,8 @@ import re
 from typing import Any, Final
 
 from fmbom._bounded import _bad_number
+from fmbom.cyclonedx._common import READ_VERSIONS
+from fmbom.cyclonedx._fastschema import item_check
 
 __all__ = [
     "DECODER",
@@ -31,6 +33,7 @@ __all__ = [
     "Side",
     "Unit",
     "parse_pair",
+    "parsed_component",
     "strings",
     "usable",
 ]
@@ -41,6 +44,8 @@ _BOM_REF: Final = '"bom-ref"'
 _REF_VALUE: Final = re.compile(r'"bom-ref"[ \t\n\r]*:[ \t\n\r]*"([^"\\]*)"')
 _SEPARATORS: Final = frozenset({",", "]"})
 _NONE: Final[list[int]] = []
+#: The keys of a dependency that its ref and its list of targets give back.
+_PLAIN_DEPENDENCY: Final = frozenset({"ref", "dependsOn"})
 _REF_LENGTH: Final = 512
 #: Characters after (or before) a ref's value that a twin is looked up by.
 _HEAD: Final = 48
@@ -109,6 +114,12 @@ class Side:
         self.unit_of: dict[str, int] = {}
         #: The graph of the ``dependencies`` member: source ref -> target refs, in order.
         self.edges: dict[str, list[str]] = {}
+        #: Where each item of ``dependencies`` is in the text, and its ref.
+        self.dependencies: list[tuple[int, int, str]] = []
+        #: The items of ``dependencies`` are still to be checked against the schema.
+        self.unchecked = False
+        #: The items of ``dependencies`` with more than a ref and its targets, by ref.
+        self.written: dict[str, dict[str, Any]] = {}
         self.version: str | None = None
         #: Strings of the metadata and services, which are always read in full.
         self.fixed_mentions: set[str] = set()
@@ -179,6 +190,9 @@ class _Parser:
                 if key == "components" and text[pos : pos + 1] == "[":
                     self.side.members.append((key, None))
                     pos = self.components(pos + 1)
+                elif key == "dependencies" and text[pos : pos + 1] == "[":
+                    self.side.members.append((key, None))
+                    pos = self.dependencies(pos + 1)
                 else:
                     value, pos = DECODER.raw_decode(text, pos)
                     self.side.members.append((key, value))
@@ -195,6 +209,53 @@ class _Parser:
                 break
         if _skip(text, pos) != len(text):
             raise ReadInFullError("trailing text")
+
+    def dependencies(self, pos: int) -> int:
+        """The dependencies, one at a time: each checked, its edges recorded with the refs
+        the components use (one string each), and where it is in the text."""
+        side = self.side
+        # Before the specVersion (keys in another order), the items are checked at the end.
+        check = item_check(side.version, "dependencies") if side.version in READ_VERSIONS else None
+        side.unchecked = check is None
+        text = side.text
+        skip = _WS.match
+        decode = DECODER.raw_decode
+        edges = side.edges
+        spans = side.dependencies
+        same = {ref: ref for ref in side.unit_of}
+        pos = skip(text, pos).end()  # type: ignore[union-attr]
+        if text[pos : pos + 1] == "]":
+            return pos + 1
+        while True:
+            item, end = decode(text, pos)
+            if type(item) is not dict or (check is not None and check(item) is not True):
+                raise ReadInFullError("a dependency not known valid")
+            ref: str = item.get("ref")  # type: ignore[assignment]
+            targets = item.get("dependsOn")
+            if check is None and (
+                type(ref) is not str
+                or (targets is not None and type(targets) is not list)
+                or any(type(t) is not str for t in targets or ())
+            ):
+                raise ReadInFullError("a dependency that is not a ref and a list of refs")
+            ref = same.get(ref, ref)
+            if ref in edges:
+                raise ReadInFullError("two dependencies of one ref")
+            found = edges[ref] = []
+            if targets:
+                found.extend(same.get(t, t) for t in targets)
+            spans.append((pos, end, ref))
+            if not _PLAIN_DEPENDENCY.issuperset(item):
+                side.written[ref] = item
+            mark = text[end : end + 1]
+            if mark not in _SEPARATORS:
+                end = skip(text, end).end()  # type: ignore[union-attr]
+                mark = text[end : end + 1]
+            if mark == "]":
+                return end + 1
+            if mark != ",":
+                raise ReadInFullError("array")
+            pos = skip(text, end + 1).end()  # type: ignore[union-attr]
 
     def components(self, pos: int) -> int:
         text = self.side.text
@@ -264,6 +325,8 @@ class _Parser:
             unit.refs = (unit.ref,)  # type: ignore[assignment]
             if self.other is None and self.tables is not None:
                 self.tables.add(text, unit, index, cut)
+            else:
+                unit.data = data  # the new side's text is not kept (see ``parsed_component``)
         for ref_ in unit.refs:
             side.add_ref(ref_, index)
 
@@ -361,14 +424,36 @@ def _parse(text: str, old: Side | None, tables: _Tables | None) -> Side:
         _Parser(side, old, tables).document()
     except (ValueError, RecursionError, IndexError) as error:
         raise ReadInFullError(str(error)) from None
-    if side.member("bomFormat") != "CycloneDX":
-        raise ReadInFullError("not CycloneDX")
+    if side.member("bomFormat") != "CycloneDX" or side.version not in READ_VERSIONS:
+        raise ReadInFullError("not CycloneDX of a version fmbom reads")
+    if side.unchecked:
+        check = item_check(side.version, "dependencies")
+        for start, _, _ in side.dependencies:
+            if check is None or check(DECODER.raw_decode(text, start)[0]) is not True:
+                raise ReadInFullError("a dependency not known valid")
     return side
 
 
 def parse_pair(old: str, new: str) -> tuple[Side, Side]:
     """Both documents (JSON text that :func:`fmbom._bounded.plain_json_text` let through)
-    parsed; the new one's twins paired with the old one's components."""
+    parsed; the new one's twins paired with the old one's components.
+
+    The new side keeps no text: its components without a twin and its dependencies are kept
+    parsed, and a twin is its old twin with another ref (see :func:`parsed_component`).
+    """
     tables = _Tables()
     a = _parse(old, None, tables)
-    return a, _parse(new, a, tables)
+    b = _parse(new, a, tables)
+    b.text = ""
+    return a, b
+
+
+def parsed_component(side: Side, unit: Unit, other: Side) -> dict[str, Any]:
+    """The parsed component of ``unit``: kept from the parse, or parsed from the text (for
+    the new side, the text of its old twin, with its own ref)."""
+    if unit.data is not None:
+        return unit.data
+    if unit.partner is not None and not side.text:
+        twin = other.units[unit.partner]
+        return {**parsed_component(other, twin, side), "bom-ref": unit.ref}
+    return DECODER.raw_decode(side.text, unit.start)[0]  # type: ignore[no-any-return]

@@ -30,11 +30,11 @@ from fmbom.bom import Bom
 from fmbom.cyclonedx._common import KIND_OF_TYPE, READ_VERSIONS
 from fmbom.cyclonedx._fastschema import item_check
 from fmbom.cyclonedx._pair import (
-    DECODER,
     ML_MODEL,
     ReadInFullError,
     Side,
     parse_pair,
+    parsed_component,
     strings,
     usable,
 )
@@ -137,22 +137,6 @@ def _check_rest(side: Side) -> None:
         raise ReadInFullError("two equal components")
 
 
-def _graph(side: Side) -> None:
-    items = side.member("dependencies")
-    if items is None:
-        return
-    if type(items) is not list:
-        raise ReadInFullError("dependencies")
-    edges = side.edges
-    for item in items:
-        if type(item) is not dict or type(item.get("ref")) is not str:
-            raise ReadInFullError("dependency")
-        targets = item.get("dependsOn", [])
-        if type(targets) is not list or any(type(t) is not str for t in targets):
-            raise ReadInFullError("dependsOn")
-        edges.setdefault(item["ref"], []).extend(targets)
-
-
 class _Reducer:
     def __init__(self, a: Side, b: Side) -> None:
         if a.version != b.version or a.version not in READ_VERSIONS:
@@ -161,8 +145,6 @@ class _Reducer:
         for side in (a, b):
             _check_rest(side)
         subjects = (_fixed(a), _fixed(b))
-        _graph(a)
-        _graph(b)
         self.kept = (bytearray(len(a.units)), bytearray(len(b.units)))
         check = item_check(str(a.version), "components")
         if check is None:
@@ -217,6 +199,7 @@ class _Reducer:
         twins = {old: new for old, new, i in self.pairs if not self.kept[1][i]}
         old, old_origin = self.document(0)
         new, new_origin = self.document(1)
+        a.text = ""  # all that is read is parsed now
         return Reduced((old, new), (old_origin, new_origin), twins, self.sides)
 
     def compare_dependencies(self) -> None:
@@ -269,8 +252,8 @@ class _Reducer:
             unit = found.units[index]
             if unit.partner is not None:
                 work.append((1 - side, unit.partner))
-            if unit.data is None:
-                unit.data = DECODER.raw_decode(found.text, unit.start)[0]
+            if unit.data is None or (unit.cut is not None and not unit.mentions):
+                unit.data = parsed_component(found, unit, self.sides[1 - side])
                 mentions: set[str] = set()
                 strings(unit.data, mentions, [])
                 unit.mentions = frozenset(mentions)
@@ -297,34 +280,36 @@ class _Reducer:
         for key, value in side.members:
             if key == "components":
                 document[key] = components
-            elif key == "dependencies":
-                document[key] = _dependencies(value, side.unit_of, kept, origin[key])
+            elif key == "dependencies" and value is None:
+                document[key] = _dependencies(side, kept, origin[key])
             else:
                 document[key] = value
         return document, origin
 
 
-def _dependencies(
-    items: list[dict[str, Any]], unit_of: dict[str, int], kept: bytearray, origin: list[int]
-) -> list[dict[str, Any]]:
+def _dependencies(side: Side, kept: bytearray, origin: list[int]) -> list[dict[str, Any]]:
     """The dependencies with the components left out left out of them."""
+    unit_of = side.unit_of
 
     def present(ref: str) -> bool:
         index = unit_of.get(ref, _NOT_COMPONENT)
         return index < 0 or bool(kept[index])
 
     found = []
-    for index, item in enumerate(items):
-        if not present(item["ref"]):
+    for index, (_, _, ref) in enumerate(side.dependencies):
+        if not present(ref):
             continue
+        written = side.written.get(ref)
+        item: dict[str, Any] = dict(written) if written is not None else {"ref": ref}
+        if written is None and side.edges[ref]:
+            item["dependsOn"] = side.edges[ref]
         targets = item.get("dependsOn")
-        kept_item = item
         if targets:
             left = [t for t in targets if present(t)]
             if len(left) != len(targets):
-                kept_item = {**item, "dependsOn": left}
+                item["dependsOn"] = left
         origin.append(index)
-        found.append(kept_item)
+        found.append(item)
     return found
 
 
