@@ -44,14 +44,18 @@ class HashAlgorithm(Vocabulary):
         return HASH_NAMES[self]
 
     @classmethod
-    def parse(cls, text: str) -> HashAlgorithm:
-        """Read any common spelling: ``SHA-256``, ``SHA256``, ``sha_256`` and ``sha256`` agree."""
+    def parse(cls, text: str, field: str = "") -> HashAlgorithm:
+        """Read any common spelling: ``SHA-256``, ``SHA256``, ``sha_256`` and ``sha256`` agree.
+
+        Raises :class:`~fmbom.errors.ValidationError` (with ``field`` as its path) for a name
+        that is none of them.
+        """
         found = _ALGORITHM_SPELLINGS.get(text)
         if found is None:
             found = _ALGORITHM_SPELLINGS.get(_spelling_key(text))
         if found is None:
             known = ", ".join(a.value for a in cls)
-            raise _invalid(f"unknown hash algorithm {text!r} (known: {known})")
+            raise _invalid(f"unknown hash algorithm {text!r} (known: {known})", field)
         return found
 
     @classmethod
@@ -62,11 +66,7 @@ class HashAlgorithm(Vocabulary):
         if not isinstance(value, str):
             known = ", ".join(a.value for a in cls)
             raise _invalid(f"expected a hash algorithm ({known}); got {value!r}", field)
-        found = _ALGORITHM_SPELLINGS.get(_spelling_key(value))
-        if found is None:
-            known = ", ".join(a.value for a in cls)
-            raise _invalid(f"unknown hash algorithm {value!r} (known: {known})", field)
-        return found
+        return cls.parse(value, field)
 
 
 class HashNames(NamedTuple):

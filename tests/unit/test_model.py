@@ -72,6 +72,25 @@ def test_unknown_hash_algorithm_names_the_known_ones() -> None:
         HashAlgorithm.parse("crc32")
 
 
+@pytest.mark.parametrize("spelling", ["SHA-256", "sha_256", " Sha256 ", "sha256"])
+def test_hash_algorithm_coerce_reads_the_spellings_parse_reads(spelling: str) -> None:
+    assert HashAlgorithm.coerce(spelling, "algorithm") is HashAlgorithm.parse(spelling)
+
+
+def test_hash_algorithm_errors_name_the_field() -> None:
+    for convert in (HashAlgorithm.parse, HashAlgorithm.coerce):
+        with pytest.raises(ValidationError) as caught:
+            convert("crc32", "digests[0].algorithm")
+        assert caught.value.path == "digests[0].algorithm"
+        assert caught.value.message.startswith("unknown hash algorithm 'crc32' (known: md5, ")
+    with pytest.raises(ValidationError) as caught:
+        HashAlgorithm.coerce(256, "algorithm")
+    assert (caught.value.path, caught.value.message) == (
+        "algorithm",
+        f"expected a hash algorithm ({', '.join(a.value for a in HashAlgorithm)}); got 256",
+    )
+
+
 def test_hex_lengths_match_the_algorithms() -> None:
     lengths = {a: a.hex_length for a in HashAlgorithm}
     assert lengths[HashAlgorithm.MD5] == 32

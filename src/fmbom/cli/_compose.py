@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from fmbom.cli._common import EXIT_OK, add_output, emit
+from fmbom.cli._common import EXIT_OK, add_output, add_strict, emit, read_input
 
 #: ``typing.TYPE_CHECKING`` without importing :mod:`typing` (start-up time).
 TYPE_CHECKING = False
@@ -20,14 +20,15 @@ def register(subparsers: Any, summary: str) -> None:
         description=(
             "Unify the components of several BOMs by identity, link the models a deployment "
             "serves to the components that describe them, and write one native BOM. The "
-            "first BOM gives the subject. Conflicts and unlinked served models go to standard "
-            "error; the first part's value is kept."
+            "first BOM gives the subject. Import warnings, conflicts and unlinked served models "
+            "go to standard error; of conflicting values the first part's is kept."
         ),
     )
     parser.add_argument("files", metavar="BOM", nargs="+", help="BOM files (any format)")
     parser.add_argument("--name", help="name of the composed system (default: the first's)")
     parser.add_argument("--version", dest="system_version", help="version of the system")
     add_output(parser)
+    add_strict(parser)
     parser.set_defaults(run=run)
 
 
@@ -36,9 +37,8 @@ def run(args: argparse.Namespace) -> int:
 
     from fmbom import native
     from fmbom._compose import compose
-    from fmbom.io import read_bom
 
-    parts = [read_bom(path) for path in args.files]
+    parts = [read_input(args, path) for path in args.files]
     subject = parts[0].metadata.subject
     if args.name:
         subject = attrs.evolve(subject, name=args.name)

@@ -38,7 +38,7 @@ from fmbom.scan._layout import find_cache_repo
 from fmbom.scan._result import ScanProblem, ScanResult
 from fmbom.scan._scanner import scan, scan_timestamp
 from fmbom.scan._units import main_component
-from fmbom.scan._walk import walk_tree
+from fmbom.scan._walk import stat_root, walk_tree
 
 __all__ = ["FleetProgress", "FleetResult", "UnitScan", "scan_each", "write_fleet"]
 
@@ -114,12 +114,7 @@ class FleetResult:
 
 
 def _local_units(root: Path) -> tuple[list[str], list[ScanProblem]]:
-    try:
-        info = root.stat()
-    except FileNotFoundError:
-        raise ScanError(f"{root}: no such file or directory") from None
-    except OSError as error:
-        raise ScanError(f"{root}: cannot read: {error.strerror or error}") from None
+    info = stat_root(root)
     if not stat.S_ISDIR(info.st_mode):
         raise ScanError(f"{root}: not a directory; --each scans the units of a folder")
     if find_cache_repo(root) is not None:

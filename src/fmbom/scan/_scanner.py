@@ -30,7 +30,7 @@ from fmbom.scan._hashrun import HashRunner, hash_records
 from fmbom.scan._layout import CacheRepo, find_cache_repo, group_units
 from fmbom.scan._result import ProgressCallback, ScanProblem, ScanResult
 from fmbom.scan._units import build_unit, main_component
-from fmbom.scan._walk import FoundFile, escape_name, walk_tree
+from fmbom.scan._walk import FoundFile, escape_name, stat_root, walk_tree
 
 __all__ = ["ProgressCallback", "ScanProblem", "ScanResult", "scan", "scan_timestamp"]
 
@@ -78,12 +78,7 @@ def scan(
     new_hasher(algo)
     timestamp = scan_timestamp()
     root = Path(path)
-    try:
-        info = root.stat()
-    except FileNotFoundError:
-        raise ScanError(f"{root}: no such file or directory") from None
-    except OSError as error:
-        raise ScanError(f"{root}: cannot read: {error.strerror or error}") from None
+    info = stat_root(root)
     from fmbom.scan._deploy import looks_like_deployment, scan_deployment
 
     if looks_like_deployment(root):

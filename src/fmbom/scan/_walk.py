@@ -8,7 +8,9 @@ from pathlib import Path
 
 import attrs
 
-__all__ = ["SKIPPED_DIRS", "FoundFile", "escape_name", "walk_tree"]
+from fmbom.errors import ScanError
+
+__all__ = ["SKIPPED_DIRS", "FoundFile", "escape_name", "stat_root", "walk_tree"]
 
 #: Directory names never descended into (version-control and download bookkeeping).
 SKIPPED_DIRS = frozenset({".git", ".hg", ".svn"})
@@ -32,6 +34,17 @@ def escape_name(name: str) -> str:
     if name.isascii():
         return name
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def stat_root(root: Path) -> os.stat_result:
+    """The status of the path a scan starts from (symlinks followed); a :class:`ScanError`
+    naming it when it does not exist or cannot be read."""
+    try:
+        return root.stat()
+    except FileNotFoundError:
+        raise ScanError(f"{root}: no such file or directory") from None
+    except OSError as error:
+        raise ScanError(f"{root}: cannot read: {error.strerror or error}") from None
 
 
 def _inside(target: str, root: str) -> bool:

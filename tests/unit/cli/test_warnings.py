@@ -145,7 +145,7 @@ def _warnings(err: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "verb",
-    [["show"], ["export", "--format", "native"], ["check"], ["graph"], ["report"]],
+    [["show"], ["export", "--format", "native"], ["check"], ["graph"], ["report"], ["compose"]],
 )
 def test_every_reading_verb_groups_and_all_warnings_prints_each(
     verb: list[str], flooded: Path, capsys: pytest.CaptureFixture[str]
