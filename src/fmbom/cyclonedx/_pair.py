@@ -40,6 +40,8 @@ __all__ = [
 
 _WS: Final = re.compile(r"[ \t\n\r]*")
 _BOM_REF: Final = '"bom-ref"'
+#: What follows the "bom-ref" key in most documents, up to the value's opening quote.
+_USUAL: Final = ': "'
 #: A "bom-ref" member whose value has no escape (group 1: the value).
 _REF_VALUE: Final = re.compile(r'"bom-ref"[ \t\n\r]*:[ \t\n\r]*"([^"\\]*)"')
 _SEPARATORS: Final = frozenset({",", "]"})
@@ -337,10 +339,21 @@ class _Parser:
         if other is None or tables is None:
             return -1
         text = self.side.text
-        match = _REF_VALUE.search(text, pos, pos + tables.longest + _REF_LENGTH + 2)
-        if match is None:
+        limit = pos + tables.longest + _REF_LENGTH + 2
+        first = text.find(_BOM_REF, pos, limit)
+        if first < 0:
             return -1
-        quote, after = match.start(1) - 1, match.end(1) + 1
+        if text.startswith(_USUAL, first + len(_BOM_REF)):  # how most tools write it
+            quote = first + len(_BOM_REF) + len(_USUAL) - 1
+            close = text.find('"', quote + 1, limit)
+            if close < 0 or text.find("\\", quote, close) >= 0:
+                return -1
+        else:
+            match = _REF_VALUE.match(text, first, limit)
+            if match is None:
+                return -1
+            quote, close = match.start(1) - 1, match.end(1)
+        after = close + 1
         prefix = text[pos:quote]
         found = tables.keys.get(hash((prefix, text[after : after + _HEAD])), _NONE)[:_CANDIDATES]
         found += tables.keys.get(hash(prefix), _NONE)[:_CANDIDATES]
@@ -355,7 +368,7 @@ class _Parser:
                 and text.startswith(theirs[cut[1] : unit.end], after)
                 and theirs.startswith(prefix, unit.start)
             ):
-                ref = match.group(1)
+                ref = text[quote + 1 : close]
                 if not usable(ref):
                     return -1
                 side = self.side
@@ -386,10 +399,14 @@ def usable(ref: str) -> bool:
 
 def _value_at(text: str, first: int, end: int, ref: str) -> tuple[int, int] | None:
     """Where the value of the "bom-ref" key at ``first`` is, when it is ``ref`` as written."""
-    colon = _skip(text, first + len(_BOM_REF))
-    if text[colon : colon + 1] != ":":
-        return None
-    quote = _skip(text, colon + 1)
+    after_key = first + len(_BOM_REF)
+    if text.startswith(_USUAL, after_key):  # how most tools write it
+        quote = after_key + len(_USUAL) - 1
+    else:
+        colon = _skip(text, after_key)
+        if text[colon : colon + 1] != ":":
+            return None
+        quote = _skip(text, colon + 1)
     close = quote + len(ref) + 1
     if close >= end or text[quote] != '"' or text[close] != '"':
         return None

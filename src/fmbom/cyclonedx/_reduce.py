@@ -23,6 +23,7 @@ whole dependency graph for it, in the order in which the reader would have made 
 from __future__ import annotations
 
 from collections import deque
+from functools import cache
 from typing import Any, Final
 
 from fmbom._subject_ref import SubjectRef
@@ -120,6 +121,15 @@ def _fixed(side: Side) -> dict[str, Any]:
     return metadata
 
 
+@cache
+def _component_types(version: str) -> frozenset[str]:
+    """The component types of ``version``'s schema."""
+    from fmbom.cyclonedx._schema import schema_documents
+
+    spec = schema_documents(version)[0]["definitions"]["component"]["properties"]["type"]
+    return frozenset(spec["enum"])
+
+
 def _check_rest(side: Side) -> None:
     """Everything but the components known valid against the schema, and the components
     list's items unique (those with a ref have a unique one; the others are compared)."""
@@ -184,6 +194,13 @@ class _Reducer:
         for index, unit in enumerate(b.units):
             if unit.partner is not None and unit.name in names:
                 self.work.append((1, index))
+        # What rests on a change is named by the type and name of components left out: one
+        # whose type or name the schema refuses is read (then checked, and the documents read
+        # in full: a best-effort read would drop it).
+        types = _component_types(str(a.version))
+        for index, unit in enumerate(a.units):
+            if unit.type not in types or type(unit.raw_name) is not str:
+                self.work.append((0, index))
         for side, found in enumerate(self.sides):
             for mention in found.fixed_mentions:
                 self.keep(side, mention)

@@ -163,3 +163,22 @@ def test_the_command_reports_what_reading_in_full_reports(
     assert out == render(whole, "json")
     assert code in (0, 1)
     assert f"{tmp_path / 'new.json'}: $.components[2].licenses" in err
+
+
+@pytest.mark.parametrize(("field", "value"), [("type", "gadget"), ("name", 7)])
+def test_a_component_left_out_is_one_the_schema_accepts(field: str, value: object) -> None:
+    chain = [
+        {"type": "library", "name": f"lib{i}", "version": "1", "bom-ref": f"r{i}"}
+        for i in range(12)
+    ]
+    chain[5][field] = value
+    subject = {"type": "application", "name": "app", "bom-ref": "root"}
+    deps = {"root": ["r11"], **{f"r{i + 1}": [f"r{i}"] for i in range(11)}}
+    changed = json.loads(json.dumps(chain))
+    changed[0]["version"] = "2"
+    rng = random.Random(0)  # noqa: S311 - test data
+    found = _both(
+        json.dumps(_document(rng, chain, deps, subject, [])),
+        json.dumps(_document(rng, changed, deps, subject, [])),
+    )
+    assert found.left_out == 0
