@@ -343,37 +343,45 @@ class Dependents:
     def __init__(self, side: Side, bom: Bom) -> None:
         self.side = side
         self.bom = bom
-        self.incoming: dict[str, set[tuple[str, str]]] | None = None
+        #: Relations of the components read, by target: (kind, source).
+        self.read: dict[str, list[tuple[str, str]]] | None = None
+        #: Dependencies of the whole document from components, by target: the sources.
+        self.stated: dict[str, list[str]] = {}
+        self.typed: set[tuple[str, str]] = set()
         self.ordered: dict[str, list[str]] = {}
 
-    def _index(self) -> dict[str, set[tuple[str, str]]]:
-        found: dict[str, set[tuple[str, str]]] = {}
-        typed: set[tuple[str, str]] = set()
+    def _index(self) -> dict[str, list[tuple[str, str]]]:
+        read: dict[str, list[tuple[str, str]]] = {}
         for relation in self.bom.relations:
-            found.setdefault(relation.target, set()).add((relation.kind.value, relation.source))
+            read.setdefault(relation.target, []).append((relation.kind.value, relation.source))
             if relation.kind is not RelationKind.DEPENDS_ON:
-                typed.add((relation.source, relation.target))
+                self.typed.add((relation.source, relation.target))
         unit_of = self.side.unit_of
-        depends_on = RelationKind.DEPENDS_ON.value
+        stated = self.stated
         for source, targets in self.side.edges.items():
-            if unit_of.get(source, _NOT_COMPONENT) == _NOT_COMPONENT:
-                continue
-            for target in targets:
-                if (
-                    target != source
-                    and unit_of.get(target, _NOT_COMPONENT) != _NOT_COMPONENT
-                    and (source, target) not in typed
-                ):
-                    found.setdefault(target, set()).add((depends_on, source))
-        return found
+            if unit_of.get(source, _NOT_COMPONENT) != _NOT_COMPONENT:
+                for target in targets:
+                    found = stated.get(target)
+                    if found is None:
+                        stated[target] = [source]
+                    else:
+                        found.append(source)
+        return read
 
     def _sources(self, ref: str) -> list[str]:
         """The sources of the relations to ``ref``, in the BOM's order of relations."""
         found = self.ordered.get(ref)
         if found is None:
-            if self.incoming is None:
-                self.incoming = self._index()
-            pairs = self.incoming.get(ref, ())
+            if self.read is None:
+                self.read = self._index()
+            pairs = set(self.read.get(ref, ()))
+            typed = self.typed
+            depends_on = RelationKind.DEPENDS_ON.value
+            pairs.update(
+                (depends_on, source)
+                for source in self.stated.get(ref, ())
+                if source != ref and (source, ref) not in typed
+            )
             found = self.ordered[ref] = [source for _, source in sorted(pairs)]
         return found
 

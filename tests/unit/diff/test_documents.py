@@ -167,7 +167,7 @@ def test_the_command_reports_what_reading_in_full_reports(
 
 @pytest.mark.parametrize(("field", "value"), [("type", "gadget"), ("name", 7)])
 def test_a_component_left_out_is_one_the_schema_accepts(field: str, value: object) -> None:
-    chain = [
+    chain: list[dict[str, object]] = [
         {"type": "library", "name": f"lib{i}", "version": "1", "bom-ref": f"r{i}"}
         for i in range(12)
     ]
