@@ -84,25 +84,35 @@ class Unit:
         "type",
     )
 
-    def __init__(self, start: int, end: int, ref: str | None, name: str) -> None:
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        ref: str | None,
+        name: str,
+        *,
+        kind: Any,
+        raw_name: Any,
+        cut: tuple[int, int] | None,
+    ) -> None:
         self.start = start
         self.end = end
         self.ref = ref
         #: The case-folded name the diff pairs components by ("unnamed" when blank).
         self.name = name
+        #: The CycloneDX type and name, as written.
+        self.type = kind
+        self.raw_name = raw_name
         #: Where the ref's value is in the text (None: a special unit, read in full).
-        self.cut: tuple[int, int] | None = None
+        self.cut = cut
         #: The parsed component, kept for special units only.
         self.data: dict[str, Any] | None = None
         #: Every valid bom-ref of the unit (nested ones too).
-        self.refs: tuple[str, ...] = ()
+        self.refs: tuple[str, ...] = () if ref is None else (ref,)
         #: Every string of a special unit (the refs it may name).
         self.mentions: frozenset[str] = frozenset()
         #: The index of the twin on the other side.
         self.partner: int | None = None
-        #: The CycloneDX type and name, as written.
-        self.type: Any = None
-        self.raw_name: Any = None
 
 
 class Side:
@@ -155,11 +165,6 @@ def strings(value: Any, found: set[str], refs: list[str]) -> None:
             stack.extend(item)
         elif type(item) is str:
             found.add(item)
-
-
-def _name_key(name: Any) -> str:
-    text = name.strip().lower() if type(name) is str else ""
-    return text or "unnamed"
 
 
 class _Parser:
@@ -288,30 +293,37 @@ class _Parser:
         parsed). It is checked against the schema when it is read (see ``_reduce``)."""
         if type(data) is not dict:
             raise ReadInFullError("a component that is not an object")
+        if "pedigree" in data:
+            raise ReadInFullError("pedigree ancestors are found among all components")
         side = self.side
         text = side.text
         index = len(side.units)
-        ref = data.get("bom-ref")
-        unit = Unit(start, end, ref if type(ref) is str else None, _name_key(data.get("name")))
-        side.units.append(unit)
-        if "pedigree" in data:
-            raise ReadInFullError("pedigree ancestors are found among all components")
-        unit.type = data.get("type")
-        unit.raw_name = data.get("name")
-        first = text.find(_BOM_REF, start, end)
+        get = data.get
+        ref, raw_name = get("bom-ref"), get("name")
+        name = (raw_name.strip().lower() or "unnamed") if type(raw_name) is str else "unnamed"
         cut = None
         if (
-            "components" not in data
+            type(ref) is str
+            and name != "unnamed"
+            and "components" not in data
             and "modelCard" not in data
             and text.find("\\", start, end) < 0
-            and first >= 0
-            and text.find(_BOM_REF, first + 1, end) < 0
-            and unit.ref is not None
-            and usable(unit.ref)
-            and unit.name != "unnamed"
+            and usable(ref)
         ):
-            cut = _value_at(text, first, end, unit.ref)
+            first = text.find(_BOM_REF, start, end)
+            if first >= 0 and text.find(_BOM_REF, first + 1, end) < 0:
+                cut = _value_at(text, first, end, ref)
         if cut is None:
+            unit = Unit(
+                start,
+                end,
+                ref if type(ref) is str else None,
+                name,
+                kind=get("type"),
+                raw_name=raw_name,
+                cut=None,
+            )
+            side.units.append(unit)
             found: set[str] = set()
             refs: list[str] = []
             strings(data, found, refs)
@@ -322,15 +334,32 @@ class _Parser:
             if not all(usable(r) for r in refs):
                 raise ReadInFullError("a bom-ref the reader would replace")
             unit.refs = tuple(refs)
-        else:
-            unit.cut = cut
-            unit.refs = (unit.ref,)  # type: ignore[assignment]
-            if self.other is None and self.tables is not None:
-                self.tables.add(text, unit, index, cut)
+            for ref_ in refs:
+                side.add_ref(ref_, index)
+            return
+        comparable: str = ref  # type: ignore[assignment]  # a string: it has a cut
+        unit = Unit(start, end, comparable, name, kind=get("type"), raw_name=raw_name, cut=cut)
+        side.units.append(unit)
+        unit_of = side.unit_of
+        if comparable in unit_of:
+            raise ReadInFullError(f"bom-ref {comparable!r} twice")
+        unit_of[comparable] = index
+        tables = self.tables
+        if self.other is None and tables is not None:
+            quote, after = cut
+            prefix = text[start:quote]
+            tables.longest = max(tables.longest, quote - start)
+            if end - after >= _HEAD:
+                key = hash((prefix, text[after : after + _HEAD]))
             else:
-                unit.data = data  # the new side's text is not kept (see ``parsed_component``)
-        for ref_ in unit.refs:
-            side.add_ref(ref_, index)
+                key = hash(prefix)
+            found_indexes = tables.keys.get(key)
+            if found_indexes is None:
+                tables.keys[key] = [index]
+            else:
+                found_indexes.append(index)
+        else:
+            unit.data = data  # the new side's text is not kept (see ``parsed_component``)
 
     def twin(self, pos: int) -> int:
         """The end of the component at ``pos`` when it is a twin of one of the other side's
@@ -372,11 +401,15 @@ class _Parser:
                 if not usable(ref):
                     return -1
                 side = self.side
-                mine = Unit(pos, after + unit.end - cut[1], ref, unit.name)
-                mine.type = unit.type
-                mine.raw_name = unit.raw_name
-                mine.cut = (quote, after)
-                mine.refs = (ref,)
+                mine = Unit(
+                    pos,
+                    after + unit.end - cut[1],
+                    ref,
+                    unit.name,
+                    kind=unit.type,
+                    raw_name=unit.raw_name,
+                    cut=(quote, after),
+                )
                 mine.partner = index
                 unit.partner = len(side.units)
                 side.add_ref(ref, unit.partner)
@@ -423,16 +456,6 @@ class _Tables:
         self.keys: dict[int, list[int]] = {}
         #: The longest text from a component's start to its ref's value.
         self.longest = 0
-
-    def add(self, text: str, unit: Unit, index: int, cut: tuple[int, int]) -> None:
-        quote, after = cut
-        prefix = text[unit.start : quote]
-        self.longest = max(self.longest, quote - unit.start)
-        if unit.end - after >= _HEAD:
-            key = hash((prefix, text[after : after + _HEAD]))
-        else:
-            key = hash(prefix)
-        self.keys.setdefault(key, []).append(index)
 
 
 def _parse(text: str, old: Side | None, tables: _Tables | None) -> Side:
