@@ -24,13 +24,12 @@ if TYPE_CHECKING:
 #: The warnings of a group printed in full before the line that counts the rest.
 SHOWN: Final = 3
 
-#: A JSON path as fmbom writes it (``$``, ``.key``, ``[3]``, ``["odd key"]``), at the start of
-#: a warning or after white space (``...; $.components[3].hashes[0] left out``).
-_PATH: Final = re.compile(
-    r"(?:^|(?<=\s))\$(?:\.[A-Za-z_][A-Za-z0-9_\-]*|\[[0-9]+\]|\[\"(?:[^\"\\]|\\.)*\"\])*"
-)
-#: One step of such a path; group 1 is a list index.
-_STEP: Final = re.compile(r"\.[A-Za-z_][A-Za-z0-9_\-]*|\[([0-9]+)\]|\[\"(?:[^\"\\]|\\.)*\"\]")
+#: A JSON path as fmbom writes it (``$``, then ``.key``, ``[3]``, ``["odd key"]`` steps). Only
+#: one at the start of a warning or after white space counts (``...; $.components[3] left
+#: out``): a ``$`` inside a value (``'1.0$[2]'``) is text.
+_PATH: Final = re.compile(r"\$(?:\.[A-Za-z_][A-Za-z0-9_\-]*|\[[0-9]+\]|\[\"(?:[^\"\\]|\\.)*\"\])+")
+#: In such a path, a list index (group 1) or a quoted key (whose brackets are text).
+_BRACKETS: Final = re.compile(r"\[([0-9]+)\]|\[\"(?:[^\"\\]|\\.)*\"\]")
 
 
 def _shape(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -40,7 +39,10 @@ def _shape(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     indices: list[str] = []
     start = 0
     for path in _PATH.finditer(text):
-        for step in _STEP.finditer(text, path.start() + 1, path.end()):
+        at = path.start()
+        if at and not text[at - 1].isspace():
+            continue
+        for step in _BRACKETS.finditer(text, at, path.end()):
             if step.group(1) is not None:
                 pieces.append(text[start : step.start(1)])
                 indices.append(step.group(1))
