@@ -254,15 +254,9 @@ class _Parser:
             spans.append((pos, end, ref))
             if not _PLAIN_DEPENDENCY.issuperset(item):
                 side.written[ref] = item
-            mark = text[end : end + 1]
-            if mark not in _SEPARATORS:
-                end = skip(text, end).end()  # type: ignore[union-attr]
-                mark = text[end : end + 1]
-            if mark == "]":
-                return end + 1
-            if mark != ",":
-                raise ReadInFullError("array")
-            pos = skip(text, end + 1).end()  # type: ignore[union-attr]
+            pos = _next_item(text, end)
+            if pos < 0:
+                return -pos
 
     def components(self, pos: int) -> int:
         text = self.side.text
@@ -278,15 +272,9 @@ class _Parser:
             if end < 0:
                 value, end = decode(text, pos)
                 parsed(pos, end, value)
-            mark = text[end : end + 1]
-            if mark not in _SEPARATORS:
-                end = skip(text, end).end()  # type: ignore[union-attr]
-                mark = text[end : end + 1]
-            if mark == "]":
-                return end + 1
-            if mark != ",":
-                raise ReadInFullError("array")
-            pos = skip(text, end + 1).end()  # type: ignore[union-attr]
+            pos = _next_item(text, end)
+            if pos < 0:
+                return -pos
 
     def parsed(self, start: int, end: int, data: Any) -> None:
         """A component parsed from the text: comparable by its text, or special (kept
@@ -416,6 +404,20 @@ class _Parser:
                 side.units.append(mine)
                 return mine.end
         return -1
+
+
+def _next_item(text: str, end: int) -> int:
+    """Where the next item of an array starts after one that ends at ``end``; when the array
+    ends there instead, minus where the text after it starts."""
+    mark = text[end : end + 1]
+    if mark not in _SEPARATORS:
+        end = _skip(text, end)
+        mark = text[end : end + 1]
+    if mark == "]":
+        return -(end + 1)
+    if mark != ",":
+        raise ReadInFullError("a list's items not separated by commas")
+    return _skip(text, end + 1)
 
 
 def usable(ref: str) -> bool:
