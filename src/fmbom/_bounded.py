@@ -207,21 +207,26 @@ def plain_json_text(data: bytes) -> str | None:
 
 #: Prove shallow documents shallow from their text instead of walking the parsed tree.
 SHALLOW_CHECK = True
-_NOT_STRUCTURE: Final = bytes(range(256)).translate(None, b'[]{}"\\')
+_NOT_STRUCTURE: Final = bytes(range(256)).translate(None, b'[]{}"')
+#: A string once its escapes are gone: from a quote to the next one.
+_STRINGS: Final = re.compile(rb'"[^"]*"')
 
 
 def _shallow(text: bytes | str, max_depth: int) -> bool:
     """True when the JSON ``text`` (already parsed) is provably nested at most ``max_depth``
     levels below its root; False when that is not known (the tree is then walked).
 
-    Only the structural characters are kept (brackets, quotes, backslashes); when no string
-    holds a bracket or an escape, the strings are empty pairs of quotes and go, leaving the
-    brackets. Each round removes the innermost pairs, one or two levels at a time, so a text
-    gone in ``max_depth // 2`` rounds is at most ``max_depth`` levels deep.
+    Escaped backslashes and then escaped quotes go, so every quote left opens or closes a
+    string; then only brackets and quotes are kept, and the strings go with what they hold,
+    leaving the brackets. Each round removes the innermost pairs, one or two levels at a time, so a text
+    gone in ``max_depth // 2`` rounds is at most ``max_depth`` levels deep. In valid JSON a
+    backslash stands only in a string, so the escapes are read as the parser read them.
     """
     raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
-    brackets = raw.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
-    if b'"' in brackets or b"\\" in brackets:
+    if b"\\" in raw:  # left to right, as the parser reads them
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    brackets = _STRINGS.sub(b"", raw.translate(None, _NOT_STRUCTURE))
+    if b'"' in brackets:
         return False
     for _ in range(max_depth // 2):
         if not brackets:

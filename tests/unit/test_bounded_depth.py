@@ -74,5 +74,12 @@ def test_the_text_check_decides_without_walking() -> None:
     assert _bounded._shallow(b"[" * 64 + b"]" * 64, 128)
     assert not _bounded._shallow(b"[" * 65 + b"]" * 65, 128)  # not proven: walked
     assert not _bounded._shallow(_nested(129).encode(), 128)
-    assert not _bounded._shallow(b'["a]"]', 128)  # a string holds a bracket: walked
+    # What strings hold is not structure, escapes included.
+    assert _bounded._shallow(b'["a]"]', 128)
+    assert _bounded._shallow(b'["' + b"[" * 300 + b'"]', 2)
+    assert _bounded._shallow(b'[["\\\\"], ["\\"[\\n"]]', 4)
+    assert not _bounded._shallow(b'[["\\\\"], ["\\"[\\n"]]', 2)
+    # The quote after an escaped backslash ends the string: the brackets after it count.
+    assert not _bounded._shallow(b'["\\\\", [[1]]]', 4)
+    assert _bounded._shallow(b'["\\\\", [[1]]]', 6)
     assert _bounded._shallow('{"\u00e9": [[]]}', 6)
