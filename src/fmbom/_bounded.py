@@ -218,9 +218,10 @@ def _shallow(text: bytes | str, max_depth: int) -> bool:
 
     Escaped backslashes and then escaped quotes go, so every quote left opens or closes a
     string; then only brackets and quotes are kept, and the strings go with what they hold,
-    leaving the brackets. Each round removes the innermost pairs, one or two levels at a time, so a text
-    gone in ``max_depth // 2`` rounds is at most ``max_depth`` levels deep. In valid JSON a
-    backslash stands only in a string, so the escapes are read as the parser read them.
+    leaving the brackets. Each round removes the innermost pairs, one or two levels at a
+    time, so a text gone in ``max_depth // 2`` rounds is at most ``max_depth`` levels deep.
+    In valid JSON a backslash stands only in a string, so the escapes are read as the parser
+    read them.
     """
     raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     if b"\\" in raw:  # left to right, as the parser reads them
