@@ -182,3 +182,63 @@ def test_a_component_left_out_is_one_the_schema_accepts(field: str, value: objec
         json.dumps(_document(rng, changed, deps, subject, [])),
     )
     assert found.left_out == 0
+
+
+def _variants() -> list[tuple[str, str]]:
+    """Pairs of documents the reading in part must either read exactly or leave to the reading
+    in full: odd layouts, refs the reader would replace, lists out of shape."""
+    old, new = _pair(8, count=30)
+    text = json.dumps(old, indent=1)
+    found: list[tuple[str, str]] = [
+        ("empty object", "{}"),
+        ("an array", json.dumps([old])),
+        ("trailing text", text + " []"),
+        ("keys sorted: lists before the version", json.dumps(new, sort_keys=True)),
+        ("compact", json.dumps(new, separators=(",", ":"))),
+        ("spaced ref", json.dumps(new, indent=1).replace('"bom-ref": "', '"bom-ref" :  "')),
+        ("no components", json.dumps({k: v for k, v in new.items() if k != "components"})),
+        ("empty lists", json.dumps({**new, "components": [], "dependencies": []})),
+    ]
+    odd: list[tuple[str, Any]] = [
+        ("ref made by fmbom", ("components", 0, "bom-ref", "cdx-1234")),
+        ("ref with a space", ("components", 0, "bom-ref", "a ref")),
+        ("ref twice", ("components", 1, "bom-ref", new["components"][0]["bom-ref"])),
+        ("no ref", ("components", 2, "bom-ref", None)),
+        ("blank name", ("components", 3, "name", " ")),
+        ("escape in a name", ("components", 4, "name", 'quote " and \\ slash')),
+        ("targets not a list", ("dependencies", 0, "dependsOn", "x")),
+        ("dependency twice", ("dependencies", 1, "ref", new["dependencies"][0]["ref"])),
+        ("dependency with provides", ("dependencies", 0, "provides", ["x"])),
+        ("a component not an object", ("components", 5, None, 7)),
+    ]
+    for label, (key, index, field, value) in odd:
+        changed = json.loads(json.dumps(new))
+        items = changed[key]
+        if index >= len(items):
+            continue
+        if field is None:
+            items[index] = value
+        elif value is None:
+            items[index].pop(field, None)
+        else:
+            items[index][field] = value
+        found.append((label, json.dumps(changed, indent=1)))
+    return [(label, text) for label, text in found] + [("old", text)]
+
+
+@pytest.mark.parametrize(("label", "other"), _variants(), ids=lambda v: str(v)[:30])
+def test_odd_documents_give_the_diff_of_reading_all(label: str, other: str) -> None:
+    old, _ = _pair(8, count=30)
+    text = json.dumps(old, indent=1)
+    for first, second in ((text, other), (other, text)):
+        refused: str | None = None
+        try:
+            _whole(first, second)
+        except InputFormatError as error:
+            refused = str(error)
+        if refused is None:
+            _both(first, second)
+            continue
+        with pytest.raises(InputFormatError) as found:
+            diff_documents(first, second, old_source="old", new_source="new")
+        assert str(found.value) == refused, label
