@@ -226,9 +226,11 @@ def _shallow(text: bytes | str, max_depth: int) -> bool:
     raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     if b"\\" in raw:  # left to right, as the parser reads them
         raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
-    brackets = _STRINGS.sub(b"", raw.translate(None, _NOT_STRUCTURE))
-    if b'"' in brackets:
-        return False
+    brackets = raw.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+    if b'"' in brackets:  # strings that hold brackets (few: the empty ones are gone)
+        brackets = _STRINGS.sub(b"", brackets)
+        if b'"' in brackets:
+            return False
     for _ in range(max_depth // 2):
         if not brackets:
             return True
