@@ -370,7 +370,7 @@ class _Foreign:
             values["collection_method"] = element["dataset_dataCollectionProcess"]
             read.add("dataset_dataCollectionProcess")
         use = element.get("dataset_intendedUse")
-        if use in {p.value for p in DatasetPurpose}:
+        if isinstance(use, str) and use in {p.value for p in DatasetPurpose}:
             values["purpose"] = DatasetPurpose(use)
             read.add("dataset_intendedUse")
         location = element.get("software_downloadLocation")

@@ -197,7 +197,10 @@ class _Reader:
             for target in strings(relationship.get("to")):
                 found = self.element(target, f"{where}/files")
                 values = self.fields(WeightFile, found, target)
-                values["path"] = found.get("name")
+                name = found.get("name")
+                if not isinstance(name, str) or not name.strip():
+                    raise self.fail(target, "a weights file needs its path as its name")
+                values["path"] = name
                 hashes = found.get("verifiedUsing") or []
                 if hashes:
                     values["digest"] = self.digest(hashes[0], f"{target}.verifiedUsing[0]")

@@ -361,3 +361,17 @@ def test_a_location_that_is_not_a_url_is_kept_as_a_property() -> None:
     assert [w for w in warnings if "is not a URL" in w] == [
         "urn:app: software_homePage 'acme' is not a URL; kept as property spdx:software_homePage"
     ]
+
+
+@pytest.mark.parametrize("use", [["training", "testing"], 7])
+def test_an_intended_use_that_is_not_a_string_is_kept_as_written(use: object) -> None:
+    data = {
+        "type": "dataset_DatasetPackage",
+        "spdxId": "urn:d",
+        "name": "d",
+        "dataset_intendedUse": use,
+    }
+    bom, _ = spdx.from_dict(_doc(data))
+    (dataset,) = bom.of_type(Dataset)
+    assert dataset.purpose is DatasetPurpose.OTHER
+    assert dataset.property("spdx:dataset_intendedUse") is not None

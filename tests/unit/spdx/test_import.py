@@ -215,3 +215,17 @@ def test_a_non_string_name_in_an_fmbom_document_is_refused_with_where(example_v1
     with pytest.raises(InputFormatError, match="must be a string, not int") as error:
         spdx.from_dict(document, source="in.json")
     assert error.value.path == f"{package['spdxId']}.name"
+
+
+@pytest.mark.parametrize("name", [None, 7, " "])
+def test_a_weights_file_without_a_path_is_refused_with_where(example_v1: Bom, name: object) -> None:
+    document = spdx.to_dict(example_v1)
+    element = next(e for e in document["@graph"] if "/file/" in str(e.get("spdxId")))
+    if name is None:
+        del element["name"]
+    else:
+        element["name"] = name
+    with pytest.raises(InputFormatError) as error:
+        spdx.from_dict(document, source="in.json")
+    assert error.value.path is not None
+    assert element["spdxId"] in error.value.path
