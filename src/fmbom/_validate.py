@@ -94,11 +94,16 @@ def ref(_: object, attribute: attrs.Attribute[Any], value: str | None) -> None:
 
 
 def non_empty(_: object, attribute: attrs.Attribute[Any], value: str | None) -> None:
-    """A string that is not empty or only white space."""
+    """A string that is not empty or only white space; None only for a field with a default
+    (an optional one): a field without a default states a fact the object cannot go without."""
     wrong = _not_str(attribute, value)
     if wrong is not None:
         raise wrong
-    if value is not None and not value.strip():
+    if value is None:
+        if attribute.default is attrs.NOTHING:
+            raise _fail(attribute, value, "is required")
+        return
+    if not value.strip():
         raise _fail(attribute, value, "must not be empty")
 
 

@@ -503,3 +503,14 @@ def test_an_unknown_modality_names_its_index() -> None:
         Model(ref="m", name="m", modalities_in=["text", "smell"])
     assert caught.value.path == "modalities_in[1]"
     assert "'smell'" in caught.value.message
+
+
+def test_a_required_text_field_refuses_none() -> None:
+    from fmbom.extensions import Extension
+    from fmbom.values import WeightFile
+
+    with pytest.raises(ValidationError, match="path: is required"):
+        WeightFile(path=None)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="format: is required"):
+        Extension(format=None, path="x", text="1")  # type: ignore[arg-type]
+    assert WeightFile(path="model.safetensors").path == "model.safetensors"
