@@ -231,11 +231,8 @@ def test_reading_what_differs_is_reading_all(pair: tuple[str, str], accelerated:
 
 
 def _shape(side: _pair.Side) -> tuple[Any, ...]:
-    units = [
-        (u.start, u.end, u.ref, u.name, u.type, u.raw_name, u.quote, u.after)
-        + (u.partner, u.refs, u.mentions)
-        for u in side.units
-    ]
+    fields = ("start", "end", "ref", "name", "type", "raw_name", "quote", "after", "partner")
+    units = [(*(getattr(u, f) for f in fields), u.refs, u.mentions) for u in side.units]
     data = [u.data for u in side.units]
     return (
         units,
