@@ -295,8 +295,8 @@ class _Parser:
             targets = item.dependsOn
             if not isinstance(targets, list):  # not stated
                 edges[ref] = []
-            elif len(set(targets)) == len(targets):
-                edges[ref] = [same.get(t, t) for t in targets]
+            elif len(targets) < 2 or len(set(targets)) == len(targets):
+                edges[ref] = list(map(same.get, targets, targets))
             else:
                 raise ReadInFullError("a dependency not known valid")
             refs.append(ref)
@@ -321,7 +321,7 @@ class _Parser:
             raise ReadInFullError("two dependencies of one ref")
         found = edges[ref] = []
         if targets:
-            found.extend(same.get(t, t) for t in targets)
+            found.extend(map(same.get, targets, targets))
         side.dependencies.append(ref)
         if not _PLAIN_DEPENDENCY.issuperset(item):
             side.written[ref] = item
