@@ -207,7 +207,11 @@ class _Reducer:
         # in full: a best-effort read would drop it).
         types = _component_types(str(a.version))
         for index, unit in enumerate(a.units):
-            if unit.type not in types or type(unit.raw_name) is not str:
+            if (
+                type(unit.type) is not str
+                or unit.type not in types
+                or type(unit.raw_name) is not str
+            ):
                 self.work.append((0, index))
         for side, found in enumerate(self.sides):
             for mention in found.fixed_mentions:
