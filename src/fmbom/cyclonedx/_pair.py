@@ -113,7 +113,8 @@ class Unit:
         self.after = after
         #: The parsed component, kept for special units only.
         self.data: dict[str, Any] | None = None
-        #: The valid bom-refs of a special unit besides its own (nested ones).
+        #: Every valid bom-ref of a special unit, its own and nested ones (empty for a unit
+        #: compared by its text, whose only ref is its own).
         self.nested: tuple[str, ...] = ()
         #: Every string of a special unit (the refs it may name).
         self.mentions: frozenset[str] = _NO_MENTIONS
