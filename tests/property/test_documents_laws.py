@@ -17,6 +17,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fmbom.cyclonedx import _pair, _spans
 from fmbom.diff import diff, diff_documents
 from fmbom.io import loads_bom_with_report
 from tests.profiles import examples
@@ -198,11 +199,27 @@ def document_pairs(draw: st.DrawFn) -> tuple[str, str]:
     return json.dumps(old, **style), json.dumps(new, **other)
 
 
-@given(document_pairs())
+class _Accelerated:
+    """Within: the lists found by msgspec when ``on`` (and it is installed), else parsed
+    item by item with json."""
+
+    def __init__(self, on: bool) -> None:
+        self.on = on and _spans.INSTALLED
+
+    def __enter__(self) -> None:
+        self.before = _spans.ENABLED
+        _spans.ENABLED = self.on
+
+    def __exit__(self, *_: object) -> None:
+        _spans.ENABLED = self.before
+
+
+@given(document_pairs(), st.booleans())
 @examples(150)
-def test_reading_what_differs_is_reading_all(pair: tuple[str, str]) -> None:
+def test_reading_what_differs_is_reading_all(pair: tuple[str, str], accelerated: bool) -> None:
     old, new = pair
-    found = diff_documents(old.encode(), new.encode(), old_source="old", new_source="new")
+    with _Accelerated(accelerated):
+        found = diff_documents(old.encode(), new.encode(), old_source="old", new_source="new")
     old_bom, old_warnings = loads_bom_with_report(old, "old")
     new_bom, new_warnings = loads_bom_with_report(new, "new")
     whole = diff(old_bom, new_bom)
@@ -211,3 +228,37 @@ def test_reading_what_differs_is_reading_all(pair: tuple[str, str]) -> None:
     assert set(found.old_warnings) <= set(old_warnings)
     assert set(found.new_warnings) <= set(new_warnings)
     assert found.read[0] + found.left_out == len(old_bom.components) or found.left_out == 0
+
+
+def _shape(side: _pair.Side) -> tuple[Any, ...]:
+    fields = ("start", "end", "ref", "name", "type", "raw_name", "quote", "after", "partner")
+    units = [(*(getattr(u, f) for f in fields), u.refs, u.mentions) for u in side.units]
+    data = [u.data for u in side.units]
+    return (
+        units,
+        data,
+        side.members,
+        side.unit_of,
+        side.edges,
+        side.dependencies,
+        side.written,
+        side.version,
+    )
+
+
+def _parsed(old: str, new: str, accelerated: bool) -> object:
+    with _Accelerated(accelerated):
+        try:
+            a, b = _pair.parse_pair(old, new)
+        except _pair.ReadInFullError:
+            return "read in full"
+    return _shape(a), _shape(b)
+
+
+@given(document_pairs())
+@examples(60)
+def test_the_lists_msgspec_finds_parse_as_json_parses_them(pair: tuple[str, str]) -> None:
+    """With msgspec, each side is parsed into the same units, refs, twins and dependencies
+    as item by item with json (or both leave the pair to the reading in full)."""
+    old, new = pair
+    assert _parsed(old, new, accelerated=True) == _parsed(old, new, accelerated=False)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from enum import Enum
-from functools import lru_cache
 from typing import Any, Final
 
 import attrs
@@ -34,6 +33,7 @@ from fmbom.cyclonedx._common import (
     cdx_type,
     encode_value,
     field_property,
+    is_spdx_id,
     source_value,
 )
 from fmbom.cyclonedx._text import compact
@@ -71,20 +71,13 @@ def is_service(component: AnyComponent) -> bool:
     return isinstance(component, (GuardModel, Router)) and component.endpoint is not None
 
 
-@lru_cache(maxsize=4096)
-def _is_spdx_id(text: str) -> bool:
-    from cyclonedx.spdx import is_supported_id
-
-    return bool(is_supported_id(text))
-
-
 def licenses_json(licenses: Sequence[str]) -> list[dict[str, Any]]:
     """SPDX ids as ``id``, a single compound expression as ``expression``, others by name."""
     if len(licenses) == 1 and (" " in licenses[0] or "(" in licenses[0]):
         return [{"expression": licenses[0]}]
     out: list[dict[str, Any]] = []
     for text in licenses:
-        key = "id" if _is_spdx_id(text) else "name"
+        key = "id" if is_spdx_id(text) else "name"
         out.append({"license": {key: text}})
     return out
 

@@ -23,6 +23,7 @@ import re
 from typing import Any, Final
 
 from fmbom._bounded import _bad_number
+from fmbom.cyclonedx import _spans
 from fmbom.cyclonedx._common import READ_VERSIONS
 from fmbom.cyclonedx._fastschema import item_check
 
@@ -54,6 +55,7 @@ _HEAD: Final = 48
 #: The most candidates one look-up verifies before it parses the component instead.
 _CANDIDATES: Final = 8
 ML_MODEL: Final = "machine-learning-model"
+_NO_MENTIONS: Final[frozenset[str]] = frozenset()
 
 
 class ReadInFullError(Exception):
@@ -71,15 +73,16 @@ class Unit:
     """One item of a document's components list (with what is nested in it)."""
 
     __slots__ = (
-        "cut",
+        "after",
         "data",
         "end",
         "mentions",
         "name",
+        "nested",
         "partner",
+        "quote",
         "raw_name",
         "ref",
-        "refs",
         "start",
         "type",
     )
@@ -93,7 +96,8 @@ class Unit:
         *,
         kind: Any,
         raw_name: Any,
-        cut: tuple[int, int] | None,
+        quote: int,
+        after: int,
     ) -> None:
         self.start = start
         self.end = end
@@ -103,16 +107,25 @@ class Unit:
         #: The CycloneDX type and name, as written.
         self.type = kind
         self.raw_name = raw_name
-        #: Where the ref's value is in the text (None: a special unit, read in full).
-        self.cut = cut
+        #: Where the ref's value is in the text, from its opening quote to just after it
+        #: (-1: a special unit, read in full).
+        self.quote = quote
+        self.after = after
         #: The parsed component, kept for special units only.
         self.data: dict[str, Any] | None = None
-        #: Every valid bom-ref of the unit (nested ones too).
-        self.refs: tuple[str, ...] = () if ref is None else (ref,)
+        #: The valid bom-refs of a special unit besides its own (nested ones).
+        self.nested: tuple[str, ...] = ()
         #: Every string of a special unit (the refs it may name).
-        self.mentions: frozenset[str] = frozenset()
+        self.mentions: frozenset[str] = _NO_MENTIONS
         #: The index of the twin on the other side.
         self.partner: int | None = None
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        """Every valid bom-ref of the unit (nested ones too)."""
+        if self.nested:
+            return self.nested
+        return () if self.ref is None else (self.ref,)
 
 
 class Side:
@@ -126,10 +139,10 @@ class Side:
         self.unit_of: dict[str, int] = {}
         #: The graph of the ``dependencies`` member: source ref -> target refs, in order.
         self.edges: dict[str, list[str]] = {}
-        #: Where each item of ``dependencies`` is in the text, and its ref.
-        self.dependencies: list[tuple[int, int, str]] = []
-        #: The items of ``dependencies`` are still to be checked against the schema.
-        self.unchecked = False
+        #: The ref of each item of ``dependencies``.
+        self.dependencies: list[str] = []
+        #: Where the items of ``dependencies`` still to be checked against the schema are.
+        self.unchecked: list[int] = []
         #: The items of ``dependencies`` with more than a ref and its targets, by ref.
         self.written: dict[str, dict[str, Any]] = {}
         self.version: str | None = None
@@ -170,10 +183,16 @@ def strings(value: Any, found: set[str], refs: list[str]) -> None:
 class _Parser:
     """Parses one document; with ``other`` (the old side), finds twins by their text."""
 
-    def __init__(self, side: Side, other: Side | None, tables: _Tables | None) -> None:
+    def __init__(
+        self, side: Side, other: Side | None, tables: _Tables | None, spans: _spans.Spans | None
+    ) -> None:
         self.side = side
         self.other = other
         self.tables = tables
+        #: The lists as msgspec found them (None: parse every item with json).
+        self.spans = spans
+        #: One string for each component type.
+        self.kinds: dict[str, str] = {}
 
     def document(self) -> None:
         text = self.side.text
@@ -196,10 +215,12 @@ class _Parser:
                 pos = _skip(text, pos + 1)
                 if key == "components" and text[pos : pos + 1] == "[":
                     self.side.members.append((key, None))
-                    pos = self.components(pos + 1)
+                    end = self.listed_components(pos)
+                    pos = self.components(pos + 1) if end < 0 else end
                 elif key == "dependencies" and text[pos : pos + 1] == "[":
                     self.side.members.append((key, None))
-                    pos = self.dependencies(pos + 1)
+                    end = self.listed_dependencies(pos)
+                    pos = self.dependencies(pos + 1) if end < 0 else end
                 else:
                     value, pos = DECODER.raw_decode(text, pos)
                     self.side.members.append((key, value))
@@ -219,44 +240,91 @@ class _Parser:
 
     def dependencies(self, pos: int) -> int:
         """The dependencies, one at a time: each checked, its edges recorded with the refs
-        the components use (one string each), and where it is in the text."""
+        the components use (one string each), and its ref."""
         side = self.side
         # Before the specVersion (keys in another order), the items are checked at the end.
         check = item_check(side.version, "dependencies") if side.version in READ_VERSIONS else None
-        side.unchecked = check is None
         text = side.text
         skip = _WS.match
         decode = DECODER.raw_decode
-        edges = side.edges
-        spans = side.dependencies
+        dependency = self.dependency
         same = {ref: ref for ref in side.unit_of}
         pos = skip(text, pos).end()  # type: ignore[union-attr]
         if text[pos : pos + 1] == "]":
             return pos + 1
         while True:
             item, end = decode(text, pos)
-            if type(item) is not dict or (check is not None and check(item) is not True):
-                raise ReadInFullError("a dependency not known valid")
-            ref: str = item.get("ref")  # type: ignore[assignment]
-            targets = item.get("dependsOn")
-            if check is None and (
-                type(ref) is not str
-                or (targets is not None and type(targets) is not list)
-                or any(type(t) is not str for t in targets or ())
-            ):
-                raise ReadInFullError("a dependency that is not a ref and a list of refs")
-            ref = same.get(ref, ref)
-            if ref in edges:
-                raise ReadInFullError("two dependencies of one ref")
-            found = edges[ref] = []
-            if targets:
-                found.extend(same.get(t, t) for t in targets)
-            spans.append((pos, end, ref))
-            if not _PLAIN_DEPENDENCY.issuperset(item):
-                side.written[ref] = item
+            if check is None:
+                side.unchecked.append(pos)
+            dependency(item, check, same)
             pos = _next_item(text, end)
             if pos < 0:
                 return -pos
+
+    def listed_dependencies(self, pos: int) -> int:
+        """:meth:`dependencies` from the list msgspec parsed: where the list ends, or -1 when
+        there is none of the list at ``pos`` (then parse it item by item)."""
+        side = self.side
+        whole = None if self.spans is None else self.spans.dependencies
+        check = item_check(side.version, "dependencies") if side.version in READ_VERSIONS else None
+        if whole is None or check is None or not self.spans.at(whole, pos):  # type: ignore[union-attr]
+            return -1
+        same = {ref: ref for ref in side.unit_of}
+        plain = _spans.dependencies(whole)
+        if plain is not None:
+            self.plain_dependencies(plain, same)
+            return pos + len(whole)
+        items = _spans.parsed(whole)
+        if items is None:
+            return -1
+        dependency = self.dependency
+        for item in items:
+            dependency(item, check, same)
+        return pos + len(whole)
+
+    def plain_dependencies(self, items: list[_spans.Dependency], same: dict[str, str]) -> None:
+        """The dependencies, each a ref and its targets (known valid when they are unique)."""
+        side = self.side
+        edges = side.edges
+        refs = side.dependencies
+        for item in items:
+            ref = item.ref
+            ref = same.get(ref, ref)
+            if ref in edges:
+                raise ReadInFullError("two dependencies of one ref")
+            targets = item.dependsOn
+            if not isinstance(targets, list):  # not stated
+                edges[ref] = []
+            elif len(targets) < 2 or len(set(targets)) == len(targets):
+                edges[ref] = list(map(same.get, targets, targets))
+            else:
+                raise ReadInFullError("a dependency not known valid")
+            refs.append(ref)
+
+    def dependency(self, item: Any, check: Any, same: dict[str, str]) -> None:
+        """One item of the dependencies: checked (with ``check``, or later), its edges
+        recorded with the refs the components use (one string each)."""
+        side = self.side
+        if type(item) is not dict or (check is not None and check(item) is not True):
+            raise ReadInFullError("a dependency not known valid")
+        ref: str = item.get("ref")  # type: ignore[assignment]
+        targets = item.get("dependsOn")
+        if check is None and (
+            type(ref) is not str
+            or (targets is not None and type(targets) is not list)
+            or any(type(t) is not str for t in targets or ())
+        ):
+            raise ReadInFullError("a dependency that is not a ref and a list of refs")
+        ref = same.get(ref, ref)
+        edges = side.edges
+        if ref in edges:
+            raise ReadInFullError("two dependencies of one ref")
+        found = edges[ref] = []
+        if targets:
+            found.extend(map(same.get, targets, targets))
+        side.dependencies.append(ref)
+        if not _PLAIN_DEPENDENCY.issuperset(item):
+            side.written[ref] = item
 
     def components(self, pos: int) -> int:
         text = self.side.text
@@ -276,6 +344,74 @@ class _Parser:
             if pos < 0:
                 return -pos
 
+    def listed_components(self, pos: int) -> int:
+        """:meth:`components` from the texts msgspec found: where the list ends, or -1 when
+        there is none of the list at ``pos`` (then parse it item by item).
+
+        An old component is parsed in full only when the fields the pairing looks at (see
+        :class:`fmbom.cyclonedx._spans.Head`) do not make it comparable by its text."""
+        whole = None if self.spans is None else self.spans.components
+        if whole is None or not self.spans.at(whole, pos):  # type: ignore[union-attr]
+            return -1
+        found = _spans.items(whole)
+        if found is None:
+            return -1
+        text = self.side.text
+        decode = DECODER.raw_decode
+        twin = self.twin if self.other is not None else None
+        at = _skip(text, pos + 1)
+        if not found:
+            at = -(at + 1) if text[at : at + 1] == "]" else at
+        for raw in found:
+            end = at + len(raw)
+            if twin is not None:
+                paired = twin(at)
+                if paired < 0:
+                    self.parsed(at, end, decode(text, at)[0])
+                elif paired != end:
+                    raise ReadInFullError("a twin that is not the item msgspec found")
+            elif not self.headed(at, end, _spans.head(raw)):
+                self.parsed(at, end, decode(text, at)[0])
+            at = _next_item(text, end)
+            if at < 0:
+                break
+        if at >= 0 or -at != pos + len(whole):
+            raise ReadInFullError("the components list is not the one msgspec found")
+        return -at
+
+    def headed(self, start: int, end: int, head: _spans.Head | None) -> bool:
+        """An old component comparable by its text, recorded from its :class:`Head`; False
+        when the head does not show it comparable (then it is parsed in full)."""
+        if (
+            head is None
+            or head.pedigree is not _spans.UNSET
+            or head.components is not _spans.UNSET
+            or head.model_card is not _spans.UNSET
+        ):
+            return False
+        ref = head.ref
+        cut = self.cut(start, end, ref, head.name)
+        if cut is None:
+            return False
+        kind = None if head.type is _spans.UNSET else head.type
+        self.comparable(start, end, cut, ref, kind=kind, raw_name=head.name, data=None)
+        return True
+
+    def cut(self, start: int, end: int, ref: Any, raw_name: Any) -> tuple[int, int] | None:
+        """Where the ref's value is in the text of a component that is comparable by its text
+        (not one with nested components or a model card: the caller sees to those)."""
+        text = self.side.text
+        if (
+            type(ref) is str
+            and _name(raw_name) != "unnamed"
+            and text.find("\\", start, end) < 0
+            and usable(ref)
+        ):
+            first = text.find(_BOM_REF, start, end)
+            if first >= 0 and text.find(_BOM_REF, first + 1, end) < 0:
+                return _value_at(text, first, end, ref)
+        return None
+
     def parsed(self, start: int, end: int, data: Any) -> None:
         """A component parsed from the text: comparable by its text, or special (kept
         parsed). It is checked against the schema when it is read (see ``_reduce``)."""
@@ -283,58 +419,70 @@ class _Parser:
             raise ReadInFullError("a component that is not an object")
         if "pedigree" in data:
             raise ReadInFullError("pedigree ancestors are found among all components")
+        get = data.get
+        ref: Any = get("bom-ref")
+        raw_name = get("name")
+        cut = None
+        if "components" not in data and "modelCard" not in data:
+            cut = self.cut(start, end, ref, raw_name)
+        if cut is not None:  # then ref is a string
+            self.comparable(start, end, cut, ref, kind=get("type"), raw_name=raw_name, data=data)
+            return
+        side = self.side
+        index = len(side.units)
+        unit = Unit(
+            start,
+            end,
+            ref if type(ref) is str else None,
+            _name(raw_name),
+            kind=get("type"),
+            raw_name=raw_name,
+            quote=-1,
+            after=-1,
+        )
+        side.units.append(unit)
+        found: set[str] = set()
+        refs: list[str] = []
+        strings(data, found, refs)
+        if "pedigree" in found:
+            raise ReadInFullError("pedigree ancestors are found among all components")
+        unit.data = data
+        unit.mentions = frozenset(found)
+        if not all(usable(r) for r in refs):
+            raise ReadInFullError("a bom-ref the reader would replace")
+        unit.nested = tuple(refs)
+        for ref_ in refs:
+            side.add_ref(ref_, index)
+
+    def comparable(
+        self,
+        start: int,
+        end: int,
+        cut: tuple[int, int],
+        ref: str,
+        *,
+        kind: Any,
+        raw_name: Any,
+        data: dict[str, Any] | None,
+    ) -> None:
+        """A component comparable by its text: indexed (the old side) or kept parsed (the
+        new side's, whose text is dropped)."""
         side = self.side
         text = side.text
         index = len(side.units)
-        get = data.get
-        ref, raw_name = get("bom-ref"), get("name")
-        name = (raw_name.strip().lower() or "unnamed") if type(raw_name) is str else "unnamed"
-        cut = None
-        if (
-            type(ref) is str
-            and name != "unnamed"
-            and "components" not in data
-            and "modelCard" not in data
-            and text.find("\\", start, end) < 0
-            and usable(ref)
-        ):
-            first = text.find(_BOM_REF, start, end)
-            if first >= 0 and text.find(_BOM_REF, first + 1, end) < 0:
-                cut = _value_at(text, first, end, ref)
-        if cut is None:
-            unit = Unit(
-                start,
-                end,
-                ref if type(ref) is str else None,
-                name,
-                kind=get("type"),
-                raw_name=raw_name,
-                cut=None,
-            )
-            side.units.append(unit)
-            found: set[str] = set()
-            refs: list[str] = []
-            strings(data, found, refs)
-            if "pedigree" in found:
-                raise ReadInFullError("pedigree ancestors are found among all components")
-            unit.data = data
-            unit.mentions = frozenset(found)
-            if not all(usable(r) for r in refs):
-                raise ReadInFullError("a bom-ref the reader would replace")
-            unit.refs = tuple(refs)
-            for ref_ in refs:
-                side.add_ref(ref_, index)
-            return
-        comparable: str = ref  # type: ignore[assignment]  # a string: it has a cut
-        unit = Unit(start, end, comparable, name, kind=get("type"), raw_name=raw_name, cut=cut)
+        quote, after = cut
+        if type(kind) is str:  # one string for each type
+            kind = self.kinds.setdefault(kind, kind)
+        unit = Unit(
+            start, end, ref, _name(raw_name), kind=kind, raw_name=raw_name, quote=quote, after=after
+        )
         side.units.append(unit)
         unit_of = side.unit_of
-        if comparable in unit_of:
-            raise ReadInFullError(f"bom-ref {comparable!r} twice")
-        unit_of[comparable] = index
+        if ref in unit_of:
+            raise ReadInFullError(f"bom-ref {ref!r} twice")
+        unit_of[ref] = index
         tables = self.tables
         if self.other is None and tables is not None:
-            quote, after = cut
             prefix = text[start:quote]
             tables.longest = max(tables.longest, quote - start)
             if end - after >= _HEAD:
@@ -377,12 +525,11 @@ class _Parser:
         theirs = other.text
         for index in found:
             unit = other.units[index]
-            cut = unit.cut
             if (
-                cut is not None
+                unit.quote >= 0
                 and unit.partner is None
-                and cut[0] - unit.start == len(prefix)
-                and text.startswith(theirs[cut[1] : unit.end], after)
+                and unit.quote - unit.start == len(prefix)
+                and text.startswith(theirs[unit.after : unit.end], after)
                 and theirs.startswith(prefix, unit.start)
             ):
                 ref = text[quote + 1 : close]
@@ -391,12 +538,13 @@ class _Parser:
                 side = self.side
                 mine = Unit(
                     pos,
-                    after + unit.end - cut[1],
+                    after + unit.end - unit.after,
                     ref,
                     unit.name,
                     kind=unit.type,
                     raw_name=unit.raw_name,
-                    cut=(quote, after),
+                    quote=quote,
+                    after=after,
                 )
                 mine.partner = index
                 unit.partner = len(side.units)
@@ -404,6 +552,16 @@ class _Parser:
                 side.units.append(mine)
                 return mine.end
         return -1
+
+
+def _name(raw_name: Any) -> str:
+    """The case-folded name the diff pairs a component by ("unnamed" when it has none)."""
+    if type(raw_name) is not str:
+        return "unnamed"
+    name = raw_name.strip().lower()
+    if not name:
+        return "unnamed"
+    return raw_name if name == raw_name else name  # one string when it is written so
 
 
 def _next_item(text: str, end: int) -> int:
@@ -462,15 +620,18 @@ class _Tables:
 
 def _parse(text: str, old: Side | None, tables: _Tables | None) -> Side:
     side = Side(text)
+    # The numbers of the old side's components are checked here: not all are parsed (the
+    # new side's are parsed, or the same text as an old one).
+    spans = _spans.spans(text, whole_numbers=old is None)
     try:
-        _Parser(side, old, tables).document()
+        _Parser(side, old, tables, spans).document()
     except (ValueError, RecursionError, IndexError) as error:
         raise ReadInFullError(str(error)) from None
     if side.member("bomFormat") != "CycloneDX" or side.version not in READ_VERSIONS:
         raise ReadInFullError("not CycloneDX of a version fmbom reads")
     if side.unchecked:
         check = item_check(side.version, "dependencies")
-        for start, _, _ in side.dependencies:
+        for start in side.unchecked:
             if check is None or check(DECODER.raw_decode(text, start)[0]) is not True:
                 raise ReadInFullError("a dependency not known valid")
     return side

@@ -103,6 +103,8 @@ def _fixed(side: Side) -> dict[str, Any]:
     if type(subject) is dict:
         ref = subject.get("bom-ref")
         if type(ref) is str:
+            if not usable(ref):
+                raise ReadInFullError("a bom-ref the reader would replace")
             side.add_ref(ref, _FIXED if subject.get("type") == ML_MODEL else _NOT_COMPONENT)
         for nested in subject.get("components") or ():
             strings(nested, side.fixed_mentions, refs)
@@ -114,10 +116,11 @@ def _fixed(side: Side) -> dict[str, Any]:
         strings(services, side.fixed_mentions, refs)
     if "pedigree" in side.fixed_mentions:
         raise ReadInFullError("pedigree ancestors are found among all components")
+    # The components' refs were found usable as they were parsed.
+    if not all(usable(r) for r in refs):
+        raise ReadInFullError("a bom-ref the reader would replace")
     for ref in refs:
         side.add_ref(ref, _FIXED)
-    if not all(usable(r) for r in side.unit_of):
-        raise ReadInFullError("a bom-ref the reader would replace")
     return metadata
 
 
@@ -191,9 +194,14 @@ class _Reducer:
                 if unit.partner is None:
                     self.work.append((side, index))
                     names.add(unit.name)
-        for index, unit in enumerate(b.units):
-            if unit.partner is not None and unit.name in names:
-                self.work.append((1, index))
+        grouped = [
+            (index, unit.partner)
+            for index, unit in enumerate(b.units)
+            if unit.partner is not None and unit.name in names
+        ]
+        self.work.extend((1, index) for index, _ in grouped)
+        if grouped:
+            self.keep_neighbours(grouped)
         # What rests on a change is named by the type and name of components left out: one
         # whose type or name the schema refuses is read (then checked, and the documents read
         # in full: a best-effort read would drop it).
@@ -218,6 +226,23 @@ class _Reducer:
         new, new_origin = self.document(1)
         a.text = ""  # all that is read is parsed now
         return Reduced((old, new), (old_origin, new_origin), twins, self.sides)
+
+    def keep_neighbours(self, grouped: list[tuple[int, int]]) -> None:
+        """Keep both ends of every dependency of twins read with their name group: the diff
+        may pair such a twin with another component of its group than its twin, and then
+        compares the dependencies of the two as they are."""
+        for side, found in enumerate(self.sides):
+            sources: dict[str, list[str]] = {}
+            for source, targets in found.edges.items():
+                for target in targets:
+                    sources.setdefault(target, []).append(source)
+            for pair in grouped:
+                unit = found.units[pair[1 - side]]
+                for ref in unit.refs:
+                    for other in found.edges.get(ref, ()):
+                        self.keep(side, other)
+                    for other in sources.get(ref, ()):
+                        self.keep(side, other)
 
     def compare_dependencies(self) -> None:
         """Keep both ends of every dependency one side states and the other does not, and
@@ -269,7 +294,7 @@ class _Reducer:
             unit = found.units[index]
             if unit.partner is not None:
                 work.append((1 - side, unit.partner))
-            if unit.data is None or (unit.cut is not None and not unit.mentions):
+            if unit.data is None or (unit.quote >= 0 and not unit.mentions):
                 unit.data = parsed_component(found, unit, self.sides[1 - side])
                 mentions: set[str] = set()
                 strings(unit.data, mentions, [])
@@ -313,7 +338,7 @@ def _dependencies(side: Side, kept: bytearray, origin: list[int]) -> list[dict[s
         return index < 0 or bool(kept[index])
 
     found = []
-    for index, (_, _, ref) in enumerate(side.dependencies):
+    for index, ref in enumerate(side.dependencies):
         if not present(ref):
             continue
         written = side.written.get(ref)

@@ -361,7 +361,7 @@ def repair(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     A serial number that is not a ``urn:uuid`` is dropped (fmbom keeps none), and an SPDX
     license id in the wrong case is corrected. Returns the copy and what was changed.
     """
-    from cyclonedx.spdx import fixup_id, is_supported_id
+    from fmbom.cyclonedx._common import is_spdx_id, spdx_id_fixed
 
     fixed = copy.deepcopy(document)
     notes: list[str] = []
@@ -382,8 +382,8 @@ def repair(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
                 lic = choice.get("license") if isinstance(choice, dict) else None
                 if isinstance(lic, dict) and isinstance(lic.get("id"), str):
                     text = lic["id"]
-                    right = fixup_id(text)
-                    if not is_supported_id(text) and right is not None:
+                    right = spdx_id_fixed(text)
+                    if not is_spdx_id(text) and right is not None:
                         lic["id"] = right
                         notes.append(
                             f"{here}.licenses[{choice_index}]: SPDX id {text!r} read as {right!r}"

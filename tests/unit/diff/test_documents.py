@@ -12,6 +12,7 @@ import pytest
 
 from fmbom import cyclonedx
 from fmbom.cli import main
+from fmbom.cyclonedx import _spans
 from fmbom.diff import DocumentsDiff, diff, diff_documents, render
 from fmbom.errors import InputFormatError
 from fmbom.io import loads_bom_with_report, read_bom
@@ -35,6 +36,15 @@ def _pair(seed: int, count: int = 80) -> tuple[dict[str, Any], dict[str, Any]]:
         _document(rng, components, dependencies, subject, []),
         _document(rng, new, rewired, subject, []),
     )
+
+
+@pytest.fixture(params=[True, False], ids=["msgspec", "json"])
+def accelerated(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """The lists found by msgspec (when it is installed), or every item parsed with json."""
+    if request.param and not _spans.INSTALLED:
+        pytest.skip("msgspec is not installed")
+    monkeypatch.setattr(_spans, "ENABLED", request.param)
+    return bool(request.param)
 
 
 def _whole(old: str | bytes, new: str | bytes) -> tuple[Any, list[str], list[str]]:
@@ -198,6 +208,11 @@ def _variants() -> list[tuple[str, str]]:
         ("spaced ref", json.dumps(new, indent=1).replace('"bom-ref": "', '"bom-ref" :  "')),
         ("no components", json.dumps({k: v for k, v in new.items() if k != "components"})),
         ("empty lists", json.dumps({**new, "components": [], "dependencies": []})),
+        ("components twice", text.replace('"components": [', '"components": [], "components": [')),
+        (
+            "dependencies twice",
+            text.replace('"dependencies": [', '"dependencies": [], "dependencies": ['),
+        ),
     ]
     odd: list[tuple[str, Any]] = [
         ("ref made by fmbom", ("components", 0, "bom-ref", "cdx-1234")),
@@ -227,6 +242,7 @@ def _variants() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("label", "other"), _variants(), ids=lambda v: str(v)[:30])
+@pytest.mark.usefixtures("accelerated")
 def test_odd_documents_give_the_diff_of_reading_all(label: str, other: str) -> None:
     old, _ = _pair(8, count=30)
     text = json.dumps(old, indent=1)
@@ -242,3 +258,43 @@ def test_odd_documents_give_the_diff_of_reading_all(label: str, other: str) -> N
         with pytest.raises(InputFormatError) as found:
             diff_documents(first, second, old_source="old", new_source="new")
         assert str(found.value) == refused, label
+
+
+_NUMBERS = [
+    ("1e999", "refused"),
+    ("-2.5E+400", "refused"),
+    ("1" * 400, "kept"),
+    ("12", "kept"),
+    ('"1e999"', "kept"),
+]
+
+
+@pytest.mark.usefixtures("accelerated")
+@pytest.mark.parametrize(("number", "kind"), _NUMBERS)
+def test_numbers_in_components_left_out_are_checked(number: str, kind: str) -> None:
+    """A number in a component that has a twin (never parsed) is refused as reading in full
+    refuses it, wherever it stands; any other number changes nothing."""
+    old, new = _pair(3, count=30)
+    place = '"@number@"' if number.startswith('"') else "0"
+    for document in (old, new):
+        occurrence = {"location": "/app", "line": 0}
+        if number.startswith('"'):
+            occurrence = {"location": "@number@"}
+        document["components"][7]["evidence"] = {"occurrences": [occurrence]}
+    first = json.dumps(old, indent=1).replace(f'"line": {place}', f'"line": {number}')
+    second = json.dumps(new, indent=1).replace(f'"line": {place}', f'"line": {number}')
+    first, second = (t.replace('"@number@"', number) for t in (first, second))
+    assert number in first
+    assert number in second
+    refused = None
+    try:
+        _whole(first, second)
+    except InputFormatError as error:
+        refused = str(error)
+    if kind == "refused":
+        with pytest.raises(InputFormatError) as found:
+            diff_documents(first, second, old_source="old", new_source="new")
+        assert str(found.value) == refused
+    else:
+        assert refused is None
+        assert _both(first, second).left_out > 0
