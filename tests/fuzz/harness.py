@@ -173,15 +173,19 @@ def _validate(data: bytes, _work: Path) -> None:
 
 
 def _diff_documents(data: bytes, _work: Path) -> None:
-    """``fmbom diff SEED INPUT``, which reads in full only what differs: its changes and
-    matching are those of reading both in full (an AssertionError is a defect)."""
+    """``fmbom diff SEED INPUT`` and ``fmbom diff INPUT SEED``, which read in full only what
+    differs: their changes and matching are those of reading both in full (an AssertionError
+    is a defect)."""
     from fmbom.diff import diff, diff_documents
 
     base = (DATA / _DIFF_BASE).read_bytes()
-    found = diff_documents(base, data, old_source=SOURCE, new_source=SOURCE)
-    whole = diff(loads_bom(base, SOURCE), loads_bom(data, SOURCE))
-    if found.result.changes != whole.changes or dict(found.result.matched) != dict(whole.matched):
-        raise AssertionError("reading what differs gave another diff than reading all")
+    for old, new in ((base, data), (data, base)):
+        found = diff_documents(old, new, old_source=SOURCE, new_source=SOURCE)
+        whole = diff(loads_bom(old, SOURCE), loads_bom(new, SOURCE))
+        if found.result.changes != whole.changes or (
+            dict(found.result.matched) != dict(whole.matched)
+        ):
+            raise AssertionError("reading what differs gave another diff than reading all")
 
 
 _DIFF_BASE: Final = "cyclonedx/cyclonedx-py-env-1.6.cdx.json"

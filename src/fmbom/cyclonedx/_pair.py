@@ -148,6 +148,23 @@ class Side:
         self.version: str | None = None
         #: Strings of the metadata and services, which are always read in full.
         self.fixed_mentions: set[str] = set()
+        self._sources: dict[str, list[str]] | None = None
+
+    def sources(self) -> dict[str, list[str]]:
+        """The graph of the ``dependencies`` member the other way: target ref -> the refs that
+        depend on it, in the order the dependencies state them (made once)."""
+        found = self._sources
+        if found is None:
+            found = self._sources = {}
+            get = found.get
+            for source, targets in self.edges.items():
+                for target in targets:
+                    listed = get(target)
+                    if listed is None:
+                        found[target] = [source]
+                    else:
+                        listed.append(source)
+        return found
 
     def member(self, key: str) -> Any:
         return next((value for name, value in self.members if name == key), None)

@@ -207,7 +207,11 @@ class _Reducer:
         # in full: a best-effort read would drop it).
         types = _component_types(str(a.version))
         for index, unit in enumerate(a.units):
-            if unit.type not in types or type(unit.raw_name) is not str:
+            if (
+                type(unit.type) is not str
+                or unit.type not in types
+                or type(unit.raw_name) is not str
+            ):
                 self.work.append((0, index))
         for side, found in enumerate(self.sides):
             for mention in found.fixed_mentions:
@@ -232,10 +236,7 @@ class _Reducer:
         may pair such a twin with another component of its group than its twin, and then
         compares the dependencies of the two as they are."""
         for side, found in enumerate(self.sides):
-            sources: dict[str, list[str]] = {}
-            for source, targets in found.edges.items():
-                for target in targets:
-                    sources.setdefault(target, []).append(source)
+            sources = found.sources()
             for pair in grouped:
                 unit = found.units[pair[1 - side]]
                 for ref in unit.refs:
@@ -370,8 +371,6 @@ class Dependents:
         self.bom = bom
         #: Relations of the components read, by target: (kind, source).
         self.read: dict[str, list[tuple[str, str]]] | None = None
-        #: Dependencies of the whole document from components, by target: the sources.
-        self.stated: dict[str, list[str]] = {}
         self.typed: set[tuple[str, str]] = set()
         self.ordered: dict[str, list[str]] = {}
 
@@ -381,16 +380,6 @@ class Dependents:
             read.setdefault(relation.target, []).append((relation.kind.value, relation.source))
             if relation.kind is not RelationKind.DEPENDS_ON:
                 self.typed.add((relation.source, relation.target))
-        unit_of = self.side.unit_of
-        stated = self.stated
-        for source, targets in self.side.edges.items():
-            if unit_of.get(source, _NOT_COMPONENT) != _NOT_COMPONENT:
-                for target in targets:
-                    found = stated.get(target)
-                    if found is None:
-                        stated[target] = [source]
-                    else:
-                        found.append(source)
         return read
 
     def _sources(self, ref: str) -> list[str]:
@@ -402,10 +391,13 @@ class Dependents:
             pairs = set(self.read.get(ref, ()))
             typed = self.typed
             depends_on = RelationKind.DEPENDS_ON.value
+            unit_of = self.side.unit_of
             pairs.update(
                 (depends_on, source)
-                for source in self.stated.get(ref, ())
-                if source != ref and (source, ref) not in typed
+                for source in self.side.sources().get(ref, ())
+                if source != ref
+                and (source, ref) not in typed
+                and unit_of.get(source, _NOT_COMPONENT) != _NOT_COMPONENT
             )
             found = self.ordered[ref] = [source for _, source in sorted(pairs)]
         return found

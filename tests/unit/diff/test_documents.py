@@ -225,6 +225,8 @@ def _variants() -> list[tuple[str, str]]:
         ("dependency twice", ("dependencies", 1, "ref", new["dependencies"][0]["ref"])),
         ("dependency with provides", ("dependencies", 0, "provides", ["x"])),
         ("a component not an object", ("components", 5, None, 7)),
+        ("a type that is a list", ("components", 6, "type", ["library"])),
+        ("a type that is an object", ("components", 6, "type", {"library": 1})),
     ]
     for label, (key, index, field, value) in odd:
         changed = json.loads(json.dumps(new))
