@@ -16,11 +16,14 @@ collection on:
 - check (``check.check``, the minimum-record profile) and report (``report.to_markdown``
   and ``report.to_html``).
 
-It prints each operation's seconds for both and the ratio now/0.1.0 (median over the
-rounds): about 1 or below is no regression.
+It prints each operation's seconds for both (median over the rounds) and the ratio
+now/0.1.0 as the median of the rounds' ratios (each round's two processes run one after the
+other, so a slow spell of the machine weighs on both sides of a ratio): about 1 or below is
+no regression. ``--only`` times some operations (the BOM is still loaded once per process).
 
 Run: ``python benchmarks/bench_baseline.py [--sizes 10000 100000] [--rounds 2] [--repeat 2]
-[--work DIR]`` (``--work`` keeps the 0.1.0 environment between runs).
+[--only OPERATION ...] [--work DIR]`` (``--work`` keeps the 0.1.0 environment and the
+generated BOMs between runs).
 """
 
 from __future__ import annotations
@@ -116,7 +119,7 @@ def _generate(python: Path, tree: Path, size: int, out: Path) -> None:
     subprocess.run([str(python), "-c", code], check=True, cwd=tree)  # noqa: S603
 
 
-def _operations(text: str) -> dict[str, Callable[[], object]]:
+def _operations(text: str, only: set[str]) -> dict[str, Callable[[], object]]:
     """What this interpreter's fmbom can do with the BOM ``text`` (worker side)."""
     import importlib
 
@@ -135,16 +138,17 @@ def _operations(text: str) -> dict[str, Callable[[], object]]:
     try:
         spdx: Any = importlib.import_module("fmbom.spdx")
     except ImportError:
-        return found
-    found["export spdx3-json"] = lambda: spdx.dumps(bom)
-    return found
+        pass
+    else:
+        found["export spdx3-json"] = lambda: spdx.dumps(bom)
+    return {name: action for name, action in found.items() if name in only}
 
 
-def worker(path: Path, repeat: int) -> None:
-    """Time every operation on the BOM at ``path``; print {operation: best CPU seconds}."""
+def worker(path: Path, repeat: int, only: set[str]) -> None:
+    """Time the operations on the BOM at ``path``; print {operation: best CPU seconds}."""
     text = path.read_text(encoding="utf-8")
     times: dict[str, float] = {}
-    for name, action in _operations(text).items():
+    for name, action in _operations(text, only).items():
         best = float("inf")
         for _ in range(repeat):
             gc.collect()
@@ -155,10 +159,12 @@ def worker(path: Path, repeat: int) -> None:
     print(json.dumps(times))
 
 
-def _run_worker(python: Path, bom: Path, repeat: int, env: dict[str, str]) -> dict[str, float]:
+def _run_worker(
+    python: Path, bom: Path, repeat: int, only: list[str], env: dict[str, str]
+) -> dict[str, float]:
     argv = [str(python), str(Path(__file__).resolve()), "--worker", str(bom)]
     result = subprocess.run(  # noqa: S603 - our own script
-        [*argv, "--repeat", str(repeat)],
+        [*argv, "--repeat", str(repeat), "--only", *only],
         capture_output=True,
         text=True,
         check=True,
@@ -175,10 +181,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="timings per operation, best kept")
     parser.add_argument("--baseline-ref", default=None, help="commit to compare with")
     parser.add_argument("--work", type=Path, default=None, help="keep the 0.1.0 venv here")
+    parser.add_argument(
+        "--only", nargs="+", choices=OPERATIONS, default=list(OPERATIONS), metavar="OPERATION"
+    )
     parser.add_argument("--worker", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker is not None:
-        worker(args.worker, args.repeat)
+        worker(args.worker, args.repeat, set(args.only))
         return
     ref = args.baseline_ref or baseline_ref()
     with tempfile.TemporaryDirectory() as scratch:
@@ -189,24 +198,31 @@ def main() -> None:
         old_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         new_env = dict(os.environ)
         print(f"fmbom 0.1.0 = commit {ref[:12]}; now = this checkout ({sys.executable})")
-        print("CPU seconds, best of each process, median over the rounds")
+        print("CPU seconds, best of each process, median over the rounds; ratio: median of")
+        print("the rounds' ratios (min-max in brackets)")
         print(f"{'size':>7}  {'operation':<22} {'0.1.0 s':>9} {'now s':>9} {'now/0.1.0':>10}")
         for size in args.sizes:
-            bom = Path(scratch) / f"bom-{size}.json"
-            _generate(old_python, tree, size, bom)
+            bom = work / f"bom-{ref[:12]}-{size}.json"
+            if not bom.exists():
+                _generate(old_python, tree, size, bom)
             old: dict[str, list[float]] = {}
             new: dict[str, list[float]] = {}
             for _ in range(args.rounds):
                 sides = ((old_python, old_env, old), (Path(sys.executable), new_env, new))
                 for python, env, into in sides:
-                    for name, seconds in _run_worker(python, bom, args.repeat, env).items():
+                    times = _run_worker(python, bom, args.repeat, args.only, env)
+                    for name, seconds in times.items():
                         into.setdefault(name, []).append(seconds)
             for name in OPERATIONS:
                 before = statistics.median(old[name]) if name in old else None
                 after = statistics.median(new[name]) if name in new else None
-                ratio = f"{after / before:10.2f}" if before and after else f"{'n/a':>10}"
+                ratio = f"{'n/a':>10}"
+                if name in old and name in new:
+                    ratios = [a / b for a, b in zip(new[name], old[name], strict=True) if b]
+                    spread = f"[{min(ratios):.2f}-{max(ratios):.2f}]"
+                    ratio = f"{statistics.median(ratios):10.2f} {spread}"
                 shown = [f"{v:9.3f}" if v is not None else f"{'-':>9}" for v in (before, after)]
-                print(f"{size:>7}  {name:<22} {shown[0]} {shown[1]} {ratio}")
+                print(f"{size:>7}  {name:<22} {shown[0]} {shown[1]} {ratio}", flush=True)
 
 
 if __name__ == "__main__":

@@ -48,11 +48,12 @@ _REPLACEMENTS: Final = {
 
 
 #: Text that every rule below leaves as it is: single spaces between words, no character
-#: that is escaped, no URL (``://``, ``www.``), and a start that begins no block (a letter,
-#: or a digit that is not a list number). Most names, versions, kinds and messages are such
-#: text; it is returned as is.
+#: that is escaped, no URL (``://``, ``www.``, looked for with ``in``, which is several
+#: times faster than a look-ahead of the pattern at every position), and a start that
+#: begins no block (a letter, or a digit that is not a list number). Most names, versions,
+#: kinds and messages are such text; it is returned as is.
 _PLAIN: Final = re.compile(
-    r"(?!.*(?:://|www\.))(?!\d{1,9}[.)](?: |$))"
+    r"(?!\d{1,9}[.)](?: |$))"
     r"[A-Za-z0-9][A-Za-z0-9,;:.()'\"%+=/-]*(?: [A-Za-z0-9,;:.()'\"%+=/-]+)*",
     re.IGNORECASE,
 )
@@ -60,7 +61,11 @@ _PLAIN: Final = re.compile(
 
 def escape_markdown(text: str) -> str:
     """``text`` as literal Markdown on one line, safe inline and in a table cell."""
-    if not text or _PLAIN.fullmatch(text):
+    if not text or (
+        _PLAIN.fullmatch(text)
+        and "://" not in text
+        and ("." not in text or "www." not in text.lower())
+    ):
         return text
     return _escaped(text)
 

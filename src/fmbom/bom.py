@@ -147,6 +147,9 @@ class _Index:
     by_ref: dict[str, AnyComponent]
     outgoing: dict[str, list[Relation]]
     incoming: dict[str, list[Relation]]
+    #: :meth:`Bom.of_type`'s answers, each found on first use (the check and the report ask
+    #: for the models, the datasets, ... several times each).
+    by_class: dict[type[Component], tuple[AnyComponent, ...]] = attrs.field(factory=dict)
 
 
 def _build_index(components: tuple[AnyComponent, ...], relations: tuple[Relation, ...]) -> _Index:
@@ -368,7 +371,11 @@ class Bom:
 
     def of_type(self, cls: type[C]) -> tuple[C, ...]:
         """The components of one class, in BOM order: ``bom.of_type(Dataset)``."""
-        return tuple(c for c in self.components if isinstance(c, cls))
+        memo = self._index.by_class
+        found = memo.get(cls)
+        if found is None:
+            found = memo[cls] = tuple(c for c in self.components if isinstance(c, cls))
+        return cast("tuple[C, ...]", found)
 
     def of_kind(self, kind: ComponentKind) -> tuple[AnyComponent, ...]:
         """The components of one kind, in BOM order."""

@@ -25,6 +25,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from fmbom._bounded import loads_json
 from fmbom._canonical import native_text
+from fmbom._gc import no_gc
 from fmbom.bom import Bom
 from fmbom.errors import (
     BomValidationError,
@@ -272,7 +273,8 @@ def to_dict(bom: Bom) -> dict[str, Any]:
 
 def dumps(bom: Bom) -> str:
     """Serialize to canonical native JSON (sorted keys, two-space indent, trailing newline)."""
-    return native_text(to_dict(bom))
+    with no_gc():  # the document's tree holds no cycles: nothing to collect
+        return native_text(to_dict(bom))
 
 
 def from_dict(data: Any, source: str = "") -> Bom:
@@ -353,4 +355,5 @@ def _bom_problems(error: BomValidationError, body: dict[str, Any]) -> list[Probl
 
 def loads(text: str | bytes, source: str = "") -> Bom:
     """Parse native JSON text into a BOM. ``source`` (a file name) prefixes error messages."""
-    return from_dict(loads_json(text, source), source)
+    with no_gc():  # the parsed tree and the BOM built from it hold no cycles
+        return from_dict(loads_json(text, source), source)

@@ -21,6 +21,7 @@ from typing import Final
 import attrs
 
 from fmbom._formats import ReportFormat
+from fmbom._gc import no_gc
 from fmbom._markdown import escape_markdown
 from fmbom.bom import Bom
 from fmbom.check import CheckResult, Profile, check
@@ -341,8 +342,13 @@ def _md_table(table: _Table) -> list[str]:
 
 def to_markdown(bom: Bom, profile: str | Profile = Profile.MINIMUM_RECORD) -> str:
     """The system card as Markdown; the lineage is a ``mermaid`` code block."""
+    with no_gc():  # blocks and lines hold no cycles: nothing to collect
+        return _markdown(_document(bom, profile))
+
+
+def _markdown(blocks: list[_Block]) -> str:
     lines: list[str] = []
-    for block in _document(bom, profile):
+    for block in blocks:
         if isinstance(block, _Heading):
             lines += ["#" * block.level + " " + escape_markdown(block.text), ""]
         elif isinstance(block, _Paragraph):
@@ -619,7 +625,8 @@ def to_html(bom: Bom, profile: str | Profile = Profile.MINIMUM_RECORD) -> str:
     """The system card as one self-contained HTML page (inline CSS and SVG, no scripts)."""
     subject = bom.metadata.subject
     title = f"{subject.name} {subject.version}" if subject.version else subject.name
-    body = "\n".join(_html_blocks(_document(bom, profile)))
+    with no_gc():  # blocks and their markup hold no cycles: nothing to collect
+        body = "\n".join(_html_blocks(_document(bom, profile)))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'

@@ -42,6 +42,60 @@ def test_dict_round_trip_survives_json(bom: Bom) -> None:
     assert native.from_dict(document) == bom
 
 
+class _Colour(str, Enum):
+    RED = "red"
+    QUOTED = 'a "b"\n'
+
+
+_JSON_KEYS = st.text(max_size=4)
+_JSON_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=6)
+    | st.sampled_from(list(_Colour))
+    | st.sampled_from([ComponentKind.MODEL, 3.0, -0.0, 10**40])
+)
+_JSON_VALUES = st.recursive(
+    _JSON_LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(_JSON_KEYS | st.sampled_from(list(_Colour)), inner, max_size=4)
+        | st.dictionaries(st.integers(0, 3) | st.sampled_from(["2", "x"]), inner, max_size=3)
+    ),
+    max_leaves=24,
+)
+
+
+@given(_JSON_VALUES)
+def test_canonical_text_is_the_standard_librarys(value: Any) -> None:
+    """The writer of the native text gives ``json.dumps``'s text (sorted keys, indent 2, no
+    ASCII escapes) for any JSON value, string enumerations, tuples, NaN, enumeration and
+    number keys included, and its error for keys that do not sort."""
+    from fmbom._canonical import native_text
+
+    try:
+        expected = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    except TypeError:  # keys that do not sort together (numbers and strings)
+        with pytest.raises(TypeError):
+            native_text(value)
+    else:
+        assert native_text(value) == expected
+
+
+def test_canonical_text_of_a_cycle_or_an_object_is_the_standard_librarys_error() -> None:
+    from fmbom._canonical import native_text
+
+    loop: list[Any] = [1]
+    loop.append({"a": loop})
+    with pytest.raises(ValueError, match="Circular reference detected"):
+        native_text({"loop": loop})
+    with pytest.raises(TypeError, match="Object of type object is not JSON serializable"):
+        native_text({"a": [1, {"b": object()}]})
+
+
 @given(fs.boms(min_components=1), st.randoms(use_true_random=False))
 def test_component_and_relation_order_do_not_change_the_dump(bom: Bom, rnd: Any) -> None:
     components = list(bom.components)

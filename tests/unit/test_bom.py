@@ -246,6 +246,24 @@ def test_of_type_and_of_kind(example_v1: Bom) -> None:
     assert example_v1.of_kind(ComponentKind.ROUTER) == example_v1.of_type(Router)
 
 
+def test_of_type_answers_from_the_bom_it_is_asked_of(example_v1: Bom) -> None:
+    """The answer is kept for the next question, and a BOM with other components (same
+    refs and kinds) answers with its own components, not the ones of the BOM it came from."""
+    from fmbom.model import Component
+
+    models = example_v1.of_type(Model)
+    assert example_v1.of_type(Model) is models
+    assert example_v1.of_type(Component) == example_v1.components
+    renamed = [
+        attrs.evolve(c, description="changed") if isinstance(c, Model) else c
+        for c in example_v1.components
+    ]
+    other = example_v1.with_components(renamed)
+    assert [m.description for m in other.of_type(Model)] == ["changed"] * len(models)
+    assert [m.description for m in example_v1.of_type(Model)] != ["changed"] * len(models)
+    assert other.of_type(Router) == example_v1.of_type(Router)
+
+
 def test_outgoing_and_incoming(example_v1: Bom) -> None:
     trained = example_v1.outgoing("model:acme-lm-8b", R.TRAINED_ON)
     assert {r.target for r in trained} == {"dataset:acme-webtext", "dataset:acme-code-corpus"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -106,3 +106,55 @@ def test_the_command_line_keeps_what_it_read_out_of_collections(
         assert '"changes"' in capsys.readouterr().out
     finally:
         gc.unfreeze()
+
+
+def _assistant() -> str:
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "docs" / "examples"
+    return (examples / "assistant-v2.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.usefixtures("collector")
+@pytest.mark.parametrize(
+    ("module", "inner", "operation"),
+    [
+        ("fmbom.native", "from_dict", "load"),
+        ("fmbom.native", "native_text", "dump"),
+        ("fmbom.check", "minimum_record", "check"),
+        ("fmbom.report", "_document", "markdown"),
+        ("fmbom.report", "_document", "html"),
+    ],
+)
+def test_native_io_check_and_report_pause_the_collector(
+    monkeypatch: pytest.MonkeyPatch, module: str, inner: str, operation: str
+) -> None:
+    """Each builds many acyclic objects: the collector is paused while it runs (a full
+    collection walks the whole BOM again and again) and running again when it returns."""
+    import importlib
+
+    from fmbom import check, native, report
+
+    target = importlib.import_module(module)
+    text = _assistant()
+    bom = native.loads(text)
+    original = getattr(target, inner)
+    seen: list[bool] = []
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(target, inner, spy)
+    actions: dict[str, Callable[[], object]] = {
+        "load": lambda: native.loads(text),
+        "dump": lambda: native.dumps(bom),
+        "check": lambda: check.check(bom),
+        "markdown": lambda: report.to_markdown(bom),
+        "html": lambda: report.to_html(bom),
+    }
+    result = actions[operation]()
+    assert seen == [False]
+    assert gc.isenabled()
+    # the same result as before the pause: the BOM read again, the text written again
+    assert result == {"load": bom, "dump": text}.get(operation, result)

@@ -102,13 +102,28 @@ def test_any_text_renders_as_itself_on_one_line(text: str) -> None:
     assert _elements(cells[0]) == ["code"], (text, cell)
 
 
-_PLAIN_LIKE = st.text(alphabet=st.sampled_from(list("aZ19 ,;()'\"%+=/-.:@#_w\t)")), max_size=12)
+_PLAIN_LIKE = st.text(alphabet=st.sampled_from(list("aZ19 ,;()'\"%+=/-.:@#_wW\t)")), max_size=12)
 
 
 @examples(300)
 @given(text=_PLAIN_LIKE | _MARKDOWN_TEXT)
 def test_plain_text_shortcut_gives_what_every_rule_gives(text: str) -> None:
     assert escape_markdown(text) == _escaped(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("see https://x.example/a", "see https\\://x.example/a"),
+        ("a://b", "a\\://b"),
+        ("go to WwW.example.org now", "go to WwW\\.example.org now"),
+        ("www.example.org", "www\\.example.org"),
+        ("1. first", "1\\. first"),
+        ("v1.2 of www", "v1.2 of www"),
+    ],
+)
+def test_plain_looking_text_with_a_url_or_a_list_number_is_escaped(text: str, escaped: str) -> None:
+    assert escape_markdown(text) == escaped == _escaped(text)
 
 
 def test_plain_text_is_returned_as_is() -> None:

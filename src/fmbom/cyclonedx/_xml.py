@@ -44,6 +44,14 @@ _TEXT_KEY: Final = {
     "image": "content",
     "classification": "classification",
 }
+#: Elements of one attribute and a text, whose JSON keys have the same names: (attribute,
+#: text key).
+_PAIRS: Final = {
+    tag: (attribute, _TEXT_KEY[tag])
+    for tag in ("property", "hash")
+    for attribute in _ATTRIBUTES[tag]
+    if _ATTRIBUTES[tag][attribute] == attribute
+}
 #: Lists: JSON key → (wrapper element or None for repeated elements, item element).
 _LISTS: Final = {
     "components": ("components", "component"),
@@ -216,11 +224,20 @@ class _Writer:
         self.out.append(f"{pad}<{name}>{_escape(_text(value))}</{name}>\n")
 
     def items(self, pad: str, item_tag: str, entries: list[Any], xtype: XmlType | None) -> None:
+        pair = _PAIRS.get(item_tag)
         for entry in entries:
-            if isinstance(entry, dict):
-                self.element(pad, item_tag, entry, "", xtype)
-            else:
+            if not isinstance(entry, dict):
                 self.leaf(pad, item_tag, entry)
+                continue
+            if pair is not None and len(entry) == 2:
+                # A property or a hash (most of the elements of a document): the text
+                # :meth:`element` writes for it, without ordering its two keys.
+                name, text = entry.get(pair[0]), entry.get(pair[1])
+                if type(name) is str and type(text) is str:
+                    name, text = _escape_attribute(_text(name)), _escape(_text(text))
+                    self.out.append(f'{pad}<{item_tag} {pair[0]}="{name}">{text}</{item_tag}>\n')
+                    continue
+            self.element(pad, item_tag, entry, "", xtype)
 
     def element(
         self,

@@ -211,3 +211,36 @@ def test_examples_round_trip(example_v1: Bom, example_v2: Bom, version: str, enc
         back, warnings = cyclonedx.load_with_report(text)
         assert back == bom
         assert warnings == []
+
+
+@pytest.mark.parametrize(
+    ("tag", "entry"),
+    [
+        ("property", {"name": "fmbom:kind", "value": "model"}),
+        ("property", {"value": 'x & <y> "z"\r\nw', "name": 'a"b&c<d>\n\te'}),
+        ("property", {"name": "n", "value": 3}),
+        ("property", {"name": "n"}),
+        ("property", {"name": "n", "value": ""}),
+        ("hash", {"alg": "SHA-256", "content": "ab" * 32}),
+        ("hash", {"content": "ab" * 32, "alg": "SHA-256"}),
+        ("hash", {"alg": "MD5", "content": "00", "extra": "x"}),
+    ],
+)
+def test_xml_of_a_property_or_hash_list_is_each_item_written_whole(
+    tag: str, entry: dict[str, Any]
+) -> None:
+    """A list of properties or hashes writes each item as the element it is, whichever way
+    it is written (two string keys or anything else)."""
+    from fmbom.cyclonedx._xml import _Writer
+    from fmbom.cyclonedx._xsd import root_type
+
+    item_type = root_type("1.6")
+    for name in ("components", "component", {"property": "properties", "hash": "hashes"}[tag], tag):
+        assert item_type is not None
+        item_type = item_type.child(name)
+    listed: list[str] = []
+    _Writer(listed).items("  ", tag, [entry, entry], item_type)
+    alone: list[str] = []
+    _Writer(alone).element("  ", tag, entry, "", item_type)
+    assert listed == alone * 2
+    assert "".join(alone).startswith(f"  <{tag}")
