@@ -541,15 +541,19 @@ class _Parser:
         found = tables.keys.get(hash((prefix, text[after : after + _HEAD])), _NONE)[:_CANDIDATES]
         found += tables.keys.get(hash(prefix), _NONE)[:_CANDIDATES]
         theirs = other.text
-        for index in found:
+        alike = [
+            index
+            for index in found
+            if (unit := other.units[index]).quote >= 0
+            and unit.quote - unit.start == len(prefix)
+            and text.startswith(theirs[unit.after : unit.end], after)
+            and theirs.startswith(prefix, unit.start)
+        ]
+        if len(alike) > 1:  # the diff pairs these by their refs (see ``_pair_alike``)
+            tables.alike[min(alike)] = alike
+        for index in alike:
             unit = other.units[index]
-            if (
-                unit.quote >= 0
-                and unit.partner is None
-                and unit.quote - unit.start == len(prefix)
-                and text.startswith(theirs[unit.after : unit.end], after)
-                and theirs.startswith(prefix, unit.start)
-            ):
+            if unit.partner is None:
                 ref = text[quote + 1 : close]
                 if not usable(ref):
                     return -1
@@ -634,6 +638,8 @@ class _Tables:
         self.keys: dict[int, list[int]] = {}
         #: The longest text from a component's start to its ref's value.
         self.longest = 0
+        #: Old components alike but for their refs (two or more), by the first of them.
+        self.alike: dict[int, list[int]] = {}
 
 
 def _parse(text: str, old: Side | None, tables: _Tables | None) -> Side:
@@ -666,7 +672,30 @@ def parse_pair(old: str, new: str) -> tuple[Side, Side]:
     a = _parse(old, None, tables)
     b = _parse(new, a, tables)
     b.text = ""
+    for alike in tables.alike.values():
+        _pair_alike(a, b, alike)
     return a, b
+
+
+def _pair_alike(a: Side, b: Side, alike: list[int]) -> None:
+    """Pair old components that are alike but for their refs with their new twins as the
+    diff pairs them: one with the same ref first, then the rest in the order of their refs
+    (a BOM keeps its components in that order; twins found in the order of the text may
+    have been paired otherwise)."""
+    news = {partner for index in alike if (partner := a.units[index].partner) is not None}
+    olds = [index for index in alike if a.units[index].partner is not None]
+    by_ref = {a.units[index].ref: index for index in olds}
+    pairs = []
+    for new in sorted(news, key=lambda index: str(b.units[index].ref)):
+        same = by_ref.pop(str(b.units[new].ref), None)
+        if same is not None:
+            pairs.append((same, new))
+            news.discard(new)
+    rest = sorted(news, key=lambda index: str(b.units[index].ref))
+    pairs.extend(zip(sorted(by_ref.values(), key=lambda i: str(a.units[i].ref)), rest, strict=True))
+    for old, new in pairs:
+        a.units[old].partner = new
+        b.units[new].partner = old
 
 
 def parsed_component(side: Side, unit: Unit, other: Side) -> dict[str, Any]:

@@ -300,3 +300,41 @@ def test_numbers_in_components_left_out_are_checked(number: str, kind: str) -> N
     else:
         assert refused is None
         assert _both(first, second).left_out > 0
+
+
+@pytest.mark.usefixtures("accelerated")
+def test_components_alike_but_for_their_refs_pair_as_the_diff_pairs_them() -> None:
+    """Two components equal but for their refs, written again with new refs whose order is
+    not that of the text: the diff pairs them in the order of their refs (as a BOM keeps its
+    components), so their dependencies are compared across, as reading in full does."""
+
+    def document(refs: dict[str, str]) -> str:
+        alike = {"type": "library", "name": "eta", "version": "1.1"}
+        components = [
+            {**alike, "bom-ref": refs["first"]},
+            {"type": "library", "name": "x", "version": "1", "bom-ref": refs["x"]},
+            {**alike, "bom-ref": refs["second"]},
+            {"type": "library", "name": "y", "version": "1", "bom-ref": refs["y"]},
+        ]
+        dependencies = [
+            {"ref": refs["first"], "dependsOn": [refs["x"]]},
+            {"ref": refs["second"], "dependsOn": [refs["y"]]},
+        ]
+        return json.dumps(
+            {
+                "bomFormat": "CycloneDX",
+                "specVersion": "1.6",
+                "version": 1,
+                "components": components,
+                "dependencies": dependencies,
+            },
+            indent=2,
+        )
+
+    old = document({"first": "c4", "second": "c62", "x": "x", "y": "y"})
+    new = document({"first": "z-c4", "second": "a-c62", "x": "x2", "y": "y2"})
+    found = _both(old, new)
+    assert dict(found.result.matched)["c4"] == "a-c62"
+    assert {c.rule.value for c in found.result.changes} >= {"relation-added", "relation-removed"}
+    same_refs = _both(old, document({"first": "c62", "second": "c4", "x": "x", "y": "y"}))
+    assert dict(same_refs.result.matched) == {"c4": "c4", "c62": "c62", "x": "x", "y": "y"}
