@@ -17,7 +17,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fmbom.cyclonedx import _pair, _spans
+from fmbom.cyclonedx import _pair, _sides, _spans
 from fmbom.diff import diff, diff_documents
 from fmbom.io import loads_bom_with_report
 from tests.profiles import examples
@@ -230,7 +230,7 @@ def test_reading_what_differs_is_reading_all(pair: tuple[str, str], accelerated:
     assert found.read[0] + found.left_out == len(old_bom.components) or found.left_out == 0
 
 
-def _shape(side: _pair.Side) -> tuple[Any, ...]:
+def _shape(side: _sides.Side) -> tuple[Any, ...]:
     fields = ("start", "end", "ref", "name", "type", "raw_name", "quote", "after", "partner")
     units = [(*(getattr(u, f) for f in fields), u.refs, u.mentions) for u in side.units]
     data = [u.data for u in side.units]
@@ -250,7 +250,7 @@ def _parsed(old: str, new: str, accelerated: bool) -> object:
     with _Accelerated(accelerated):
         try:
             a, b = _pair.parse_pair(old, new)
-        except _pair.ReadInFullError:
+        except _sides.ReadInFullError:
             return "read in full"
     return _shape(a), _shape(b)
 

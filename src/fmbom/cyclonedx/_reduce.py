@@ -30,11 +30,11 @@ from fmbom._subject_ref import SubjectRef
 from fmbom.bom import Bom
 from fmbom.cyclonedx._common import KIND_OF_TYPE, READ_VERSIONS
 from fmbom.cyclonedx._fastschema import item_check
-from fmbom.cyclonedx._pair import (
+from fmbom.cyclonedx._pair import parse_pair
+from fmbom.cyclonedx._sides import (
     ML_MODEL,
     ReadInFullError,
     Side,
-    parse_pair,
     parsed_component,
     strings,
     usable,
