@@ -23,7 +23,15 @@ from fmbom.cyclonedx._schema import is_date_time, removal_order, remove_at
 from fmbom.errors import InputFormatError, Problem
 from fmbom.vocabulary import HASH_NAMES
 
-__all__ = ["COMPONENT_TYPES", "DATA_FLOWS", "DATA_TYPES", "HASH_ALGORITHMS", "check_document"]
+__all__ = [
+    "COMPONENT_TYPES",
+    "DATA_FLOWS",
+    "DATA_TYPES",
+    "HASH_ALGORITHMS",
+    "check_document",
+    "is_spdx_id",
+    "spdx_id_fixed",
+]
 
 _TYPES_1_4: Final = (
     "application",
@@ -88,6 +96,16 @@ def _spdx_ids() -> tuple[frozenset[str], dict[str, str]]:
     with open(_res.SPDX_JSON, encoding="utf-8") as handle:  # noqa: PTH123
         ids = frozenset(json.load(handle).get("enum", ()))
     return ids, {i.lower(): i for i in ids}
+
+
+def is_spdx_id(text: str) -> bool:
+    """True when ``text`` is an SPDX license id the CycloneDX schemas list, as spelled."""
+    return text in _spdx_ids()[0]
+
+
+def spdx_id_fixed(text: str) -> str | None:
+    """The SPDX license id ``text`` is in another case, or None."""
+    return _spdx_ids()[1].get(text.lower())
 
 
 def _describe(value: Any) -> str:

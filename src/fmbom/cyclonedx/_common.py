@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 from typing import Final
 
 import attrs
@@ -175,25 +174,3 @@ def cdx_type(component: object) -> str:
         return SOFTWARE_TYPE[component.role]
     kind: ComponentKind = component.kind  # type: ignore[attr-defined]
     return COMPONENT_TYPE[kind]
-
-
-@cache
-def _spdx_ids() -> tuple[frozenset[str], dict[str, str]]:
-    """The SPDX license ids the CycloneDX schemas list, and each by its lower case."""
-    from pathlib import Path
-
-    from cyclonedx.schema._res import SPDX_JSON
-
-    with Path(SPDX_JSON).open(encoding="utf-8") as stream:
-        ids: list[str] = json.load(stream)["enum"]
-    return frozenset(ids), {id_.lower(): id_ for id_ in ids}
-
-
-def is_spdx_id(text: str) -> bool:
-    """True when ``text`` is an SPDX license id the CycloneDX schemas list, as spelled."""
-    return text in _spdx_ids()[0]
-
-
-def spdx_id_fixed(text: str) -> str | None:
-    """The SPDX license id ``text`` is in another case, or None."""
-    return _spdx_ids()[1].get(text.lower())

@@ -17,6 +17,7 @@ import attrs
 from fmbom.bom import Bom
 from fmbom.cyclonedx._card import approach, governance_card
 from fmbom.cyclonedx._carry import INLINE, apply, marker
+from fmbom.cyclonedx._check import is_spdx_id
 from fmbom.cyclonedx._common import (
     ADAPTER_METHOD,
     ADAPTER_RANK,
@@ -33,7 +34,6 @@ from fmbom.cyclonedx._common import (
     cdx_type,
     encode_value,
     field_property,
-    is_spdx_id,
     source_value,
 )
 from fmbom.cyclonedx._text import compact

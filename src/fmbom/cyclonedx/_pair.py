@@ -19,6 +19,7 @@ not an object) raises :class:`ReadInFullError`: the caller then reads the docume
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, Final
 
 from fmbom.cyclonedx import _spans
@@ -160,30 +161,21 @@ class _Parser:
 
     def plain_dependencies(self, items: list[_spans.Dependency], same: dict[str, str]) -> None:
         """The dependencies, each a ref and its targets (known valid when they are unique)."""
-        side = self.side
-        edges = side.edges
-        refs = side.dependencies
+        edge = self.edge
         for item in items:
-            ref = item.ref
-            ref = same.get(ref, ref)
-            if ref in edges:
-                raise ReadInFullError("two dependencies of one ref")
             targets = item.dependsOn
             if not isinstance(targets, list):  # not stated
-                edges[ref] = []
+                edge(item.ref, (), same)
             elif len(targets) < 2 or len(set(targets)) == len(targets):
-                edges[ref] = list(map(same.get, targets, targets))
+                edge(item.ref, targets, same)
             else:
                 raise ReadInFullError("a dependency not known valid")
-            refs.append(ref)
 
     def dependency(self, item: Any, check: Any, same: dict[str, str]) -> None:
-        """One item of the dependencies: checked (with ``check``, or later), its edges
-        recorded with the refs the components use (one string each)."""
-        side = self.side
+        """One item of the dependencies: checked (with ``check``, or later), then recorded."""
         if type(item) is not dict or (check is not None and check(item) is not True):
             raise ReadInFullError("a dependency not known valid")
-        ref: str = item.get("ref")  # type: ignore[assignment]
+        ref: str = item.get("ref")  # type: ignore[assignment]  # a string once checked
         targets = item.get("dependsOn")
         if check is None and (
             type(ref) is not str
@@ -191,16 +183,20 @@ class _Parser:
             or any(type(t) is not str for t in targets or ())
         ):
             raise ReadInFullError("a dependency that is not a ref and a list of refs")
-        ref = same.get(ref, ref)
-        edges = side.edges
-        if ref in edges:
-            raise ReadInFullError("two dependencies of one ref")
-        found = edges[ref] = []
-        if targets:
-            found.extend(map(same.get, targets, targets))
-        side.dependencies.append(ref)
+        ref = self.edge(ref, targets or (), same)
         if not _PLAIN_DEPENDENCY.issuperset(item):
-            side.written[ref] = item
+            self.side.written[ref] = item
+
+    def edge(self, ref: str, targets: Sequence[str], same: dict[str, str]) -> str:
+        """The edges of one dependency, recorded with the refs the components use (one
+        string each); returns its ref as recorded."""
+        side = self.side
+        ref = same.get(ref, ref)
+        if ref in side.edges:
+            raise ReadInFullError("two dependencies of one ref")
+        side.edges[ref] = list(map(same.get, targets, targets))
+        side.dependencies.append(ref)
+        return ref
 
     def components(self, pos: int) -> int:
         text = self.side.text

@@ -361,7 +361,7 @@ def repair(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     A serial number that is not a ``urn:uuid`` is dropped (fmbom keeps none), and an SPDX
     license id in the wrong case is corrected. Returns the copy and what was changed.
     """
-    from fmbom.cyclonedx._common import is_spdx_id, spdx_id_fixed
+    from fmbom.cyclonedx._check import is_spdx_id, spdx_id_fixed
 
     fixed = copy.deepcopy(document)
     notes: list[str] = []

@@ -118,40 +118,35 @@ class Spans:
         )
 
 
-def items(whole: Any) -> list[Any] | None:
-    """The text of each item of a list (msgspec.Raw, a buffer), or None when msgspec does not
-    take it."""
+def _decoded(decoder: Any, text: Any) -> Any:
+    """What ``decoder`` makes of ``text``, or None when msgspec does not take it."""
     try:
-        return _ITEMS.decode(whole)
+        return decoder.decode(text)
     except msgspec.MsgspecError:
         return None
+
+
+def items(whole: Any) -> list[Any] | None:
+    """The text of each item of a list (msgspec.Raw, a buffer), or None."""
+    return _decoded(_ITEMS, whole)  # type: ignore[no-any-return]
 
 
 def parsed(whole: Any) -> Any:
-    """A list's text parsed, or None when msgspec does not take it (a number out of its
-    range, which :mod:`json` then reads as reading in full would)."""
-    try:
-        return _ANY.decode(whole)
-    except msgspec.MsgspecError:
-        return None
+    """A list's text parsed, or None (a number out of msgspec's range, which :mod:`json`
+    then reads as reading in full would)."""
+    return _decoded(_ANY, whole)
 
 
 def dependencies(whole: Any) -> list[Dependency] | None:
     """Each item of a ``dependencies`` list, when every one is a :class:`Dependency`; None
     otherwise (then they are parsed and checked as they are)."""
-    try:
-        return _DEPENDENCIES.decode(whole)
-    except msgspec.MsgspecError:
-        return None
+    return _decoded(_DEPENDENCIES, whole)  # type: ignore[no-any-return]
 
 
 def head(text: Any) -> Head | None:
     """The :class:`Head` of one component's text, or None when it is not an object or holds
     a number out of msgspec's range in those fields."""
-    try:
-        return _HEAD.decode(text)
-    except msgspec.MsgspecError:
-        return None
+    return _decoded(_HEAD, text)  # type: ignore[no-any-return]
 
 
 def _plain_numbers(text: bytes) -> bool:
